@@ -1,0 +1,177 @@
+"""Course configuration, read in one place: the mode and the folders for data and results.
+
+Environment variables (all optional):
+
+- ``COURSE_MODE``: ``full`` (default, what students run) or ``fast`` (few steps, small data,
+  for tests on a CPU).
+- ``COURSE_DATA_DIR``: where generated data, downloads, caches and checkpoints live.
+  Default: ``data/cache`` inside the course checkout (also in Colab, where the checkout sits
+  in ``/content``); ``~/.cache/keras-gan-course`` when the package is installed elsewhere.
+  In Colab, point it at a Google Drive folder to keep checkpoints when the runtime is lost.
+- ``COURSE_RESULTS_DIR``: where quality-check records and figures go.
+  Default: ``results`` inside the course checkout.
+
+Example:
+    >>> import os
+    >>> os.environ["COURSE_MODE"] = "fast"
+    >>> pick(full=5000, fast=100)
+    100
+    >>> del os.environ["COURSE_MODE"]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MODES = ("full", "fast")
+MODE_VARIABLE = "COURSE_MODE"
+DATA_DIR_VARIABLE = "COURSE_DATA_DIR"
+RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class CourseConfigError(ValueError):
+    """A course setting (environment variable or folder) cannot be used as given."""
+
+
+def course_root() -> Path | None:
+    """Return the course checkout that holds this package, or ``None`` if installed elsewhere.
+
+    Example:
+        >>> root = course_root()
+        >>> root is None or (root / "course_utils").is_dir()
+        True
+    """
+    root = PACKAGE_DIR.parent
+    if (root / "notebooks").is_dir() and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def mode() -> str:
+    """Return the course mode, ``"full"`` or ``"fast"``, from ``COURSE_MODE``.
+
+    Raises:
+        CourseConfigError: if ``COURSE_MODE`` holds anything else.
+
+    Example:
+        >>> mode() in ("full", "fast")
+        True
+    """
+    value = os.environ.get(MODE_VARIABLE, "full").strip().lower() or "full"
+    if value not in MODES:
+        raise CourseConfigError(
+            f"{MODE_VARIABLE}={os.environ[MODE_VARIABLE]!r} is not a course mode. "
+            f"Use {MODE_VARIABLE}=full (what students run) or {MODE_VARIABLE}=fast "
+            "(a few steps, for tests), or unset it."
+        )
+    return value
+
+
+def is_fast() -> bool:
+    """Return ``True`` in fast mode.
+
+    Example:
+        >>> isinstance(is_fast(), bool)
+        True
+    """
+    return mode() == "fast"
+
+
+def pick(full: T, fast: T) -> T:
+    """Return ``full`` in full mode and ``fast`` in fast mode.
+
+    Use it in a notebook's parameters cell so each knob shows both values in one place.
+
+    Example:
+        >>> steps = pick(full=5000, fast=100)
+        >>> steps in (5000, 100)
+        True
+    """
+    return fast if is_fast() else full
+
+
+def _default_dir(inside_checkout: str, fallback_name: str) -> Path:
+    root = course_root()
+    if root is not None:
+        return root / inside_checkout
+    return Path.home() / ".cache" / "keras-gan-course" / fallback_name
+
+
+def ensure_writable_dir(path: Path, variable: str) -> Path:
+    """Create ``path`` if needed and make sure files can be written in it.
+
+    Raises:
+        CourseConfigError: naming the folder and the environment variable that sets it.
+
+    Example:
+        >>> import tempfile
+        >>> ensure_writable_dir(Path(tempfile.mkdtemp()) / "x", "COURSE_DATA_DIR").is_dir()
+        True
+    """
+    path = Path(path).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        raise CourseConfigError(
+            f"Cannot write to {path} ({error.strerror or error}). Set {variable} to a folder "
+            f"you can write to, e.g. `export {variable}=$HOME/gan-course-{variable[7:].lower()}`."
+        ) from error
+    return path
+
+
+def data_dir(*parts: str) -> Path:
+    """Return the data folder (``COURSE_DATA_DIR``), or a subfolder of it, creating it.
+
+    Example:
+        >>> data_dir("checkpoints").name
+        'checkpoints'
+    """
+    base = os.environ.get(DATA_DIR_VARIABLE) or _default_dir("data/cache", "data")
+    base_path = ensure_writable_dir(Path(base), DATA_DIR_VARIABLE)
+    if not parts:
+        return base_path
+    return ensure_writable_dir(base_path.joinpath(*parts), DATA_DIR_VARIABLE)
+
+
+def results_dir(*parts: str) -> Path:
+    """Return the results folder (``COURSE_RESULTS_DIR``), or a subfolder of it, creating it.
+
+    Example:
+        >>> results_dir().is_dir()
+        True
+    """
+    base = os.environ.get(RESULTS_DIR_VARIABLE) or _default_dir("results", "results")
+    base_path = ensure_writable_dir(Path(base), RESULTS_DIR_VARIABLE)
+    if not parts:
+        return base_path
+    return ensure_writable_dir(base_path.joinpath(*parts), RESULTS_DIR_VARIABLE)
+
+
+def shipped_data_dir(*parts: str) -> Path:
+    """Return a folder of files that ship with the course (``data/`` in the checkout).
+
+    Read-only by convention: pretrained weights and small reference files live here.
+
+    Raises:
+        CourseConfigError: when the package runs outside a course checkout.
+
+    Example:
+        >>> shipped_data_dir().name
+        'data'
+    """
+    root = course_root()
+    if root is None:
+        raise CourseConfigError(
+            "The course's shipped data folder is not available: course_utils is installed "
+            "outside a course checkout. Clone the course repository and run from there."
+        )
+    return root.joinpath("data", *parts)

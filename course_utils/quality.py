@@ -1,0 +1,206 @@
+"""The quality check every notebook ends with: a banner, a JSON record, and in full mode a verdict.
+
+Each call appends one JSON line to ``COURSE_RESULTS_DIR/quality.jsonl``. In full mode a
+failed check raises :class:`QualityCheckFailed`, so ``make test-full`` fails; in fast mode
+(a few training steps) it only reports.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course_utils import config, environment
+from course_utils.session import current_session
+
+RECORDS_FILE = "quality.jsonl"
+
+
+class QualityCheckFailed(AssertionError):
+    """Raised in full mode when a notebook's final quality measure misses its threshold."""
+
+
+@dataclass
+class QualityRecord:
+    """One quality measurement, as written to ``quality.jsonl``."""
+
+    notebook: str
+    metric: str
+    value: float
+    threshold: float
+    higher_is_better: bool
+    passed: bool
+    mode: str
+    steps: int | None
+    wall_seconds: float | None
+    device: str
+    first_pass_step: int | None = None
+    first_pass_seconds: float | None = None
+    timestamp: str = field(
+        default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    )
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line of text: PASS/FAIL, metric, value, comparison and threshold."""
+        relation = ">=" if self.higher_is_better else "<="
+        verdict = "PASS" if self.passed else "FAIL"
+        return (
+            f"{verdict}  {self.metric} = {_fmt(self.value)}  "
+            f"(needs {relation} {_fmt(self.threshold)}, {self.mode} mode)"
+        )
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.4g}"
+
+
+def _as_float(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}.") from None
+    return number
+
+
+def load_records(path: Path | None = None) -> list[dict[str, Any]]:
+    """Read every record from a ``quality.jsonl`` file (default: the results folder's).
+
+    Example:
+        >>> isinstance(load_records(), list)
+        True
+    """
+    path = Path(path) if path is not None else config.results_dir() / RECORDS_FILE
+    if not path.exists():
+        return []
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}, line {number} is not JSON: {error}") from None
+    return records
+
+
+def _append_record(record: QualityRecord) -> Path:
+    path = config.results_dir() / RECORDS_FILE
+    line = json.dumps(asdict(record), allow_nan=True) + "\n"
+    # One write call of one line in append mode: concurrent notebooks never interleave lines.
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(line)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return path
+
+
+def _show_banner(record: QualityRecord) -> None:
+    text = record.describe()
+    print(("✅ " if record.passed else "❌ ") + text)
+    if environment.is_headless():
+        return
+    try:
+        from IPython.display import HTML, display  # noqa: PLC0415
+    except ImportError:
+        return
+    colour, background = ("#1b5e20", "#e8f5e9") if record.passed else ("#b71c1c", "#ffebee")
+    display(
+        HTML(
+            f'<div style="border-left:6px solid {colour};background:{background};'
+            f'padding:8px 12px;font-size:1.1em;color:{colour}">'
+            f"<b>Quality check {'passed' if record.passed else 'failed'}</b> — "
+            f"{html.escape(text)}</div>"
+        )
+    )
+
+
+def quality_check(
+    metric: str,
+    value: float,
+    threshold: float,
+    higher_is_better: bool,
+    *,
+    steps: int | None = None,
+    notebook: str | None = None,
+    first_pass_step: int | None = None,
+    first_pass_seconds: float | None = None,
+    details: dict[str, Any] | None = None,
+) -> QualityRecord:
+    """Compare a quality measure with its threshold, show a banner and record the result.
+
+    Args:
+        metric: what was measured, e.g. ``"mean |y - sin x|"``.
+        value: the measured value.
+        threshold: the calibrated threshold.
+        higher_is_better: ``True`` if the value must be at least the threshold, ``False`` if
+            it must be at most the threshold.
+        steps: training steps behind the value (recorded for the benchmarks).
+        notebook: the notebook's name; defaults to the one given to ``start_notebook``.
+        first_pass_step, first_pass_seconds: when the measure first crossed the threshold
+            during training, if a monitor tracked it.
+        details: extra JSON-serialisable facts to store with the record.
+
+    Returns:
+        The record that was written.
+
+    Raises:
+        QualityCheckFailed: in full mode, when the check fails (NaN always fails).
+        ValueError: for a value or threshold that is not a number, or unserialisable details.
+
+    Example:
+        >>> record = quality_check("accuracy", 0.93, 0.9, higher_is_better=True, notebook="00_start_here")
+        ✅ PASS  accuracy = 0.93  (needs >= 0.9, full mode)
+        >>> record.passed
+        True
+    """
+    if not isinstance(metric, str) or not metric.strip():
+        raise ValueError("metric must be a non-empty name, e.g. 'mean |y - sin x|'.")
+    value = _as_float("value", value)
+    threshold = _as_float("threshold", threshold)
+    if math.isnan(threshold):
+        raise ValueError("threshold must be a number, got NaN.")
+    if steps is not None and (isinstance(steps, bool) or int(steps) != steps or steps < 0):
+        raise ValueError(f"steps must be a non-negative whole number, got {steps!r}.")
+    session = current_session()
+    name = notebook or (session.notebook if session else None)
+    if not name:
+        raise ValueError(
+            "quality_check needs the notebook's name: run the setup cell "
+            "(course_utils.start_notebook) first, or pass notebook='NN_name'."
+        )
+    details = dict(details or {})
+    try:
+        json.dumps(details)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"details must be JSON-serialisable: {error}") from None
+    passed = (value >= threshold) if higher_is_better else (value <= threshold)
+    passed = bool(passed and not math.isnan(value))
+    record = QualityRecord(
+        notebook=name,
+        metric=metric,
+        value=value,
+        threshold=threshold,
+        higher_is_better=bool(higher_is_better),
+        passed=passed,
+        mode=config.mode(),
+        steps=None if steps is None else int(steps),
+        wall_seconds=None if session is None else round(session.elapsed(), 3),
+        device=environment.device_description(),
+        first_pass_step=first_pass_step,
+        first_pass_seconds=first_pass_seconds,
+        details=details,
+    )
+    _append_record(record)
+    _show_banner(record)
+    if not passed and record.mode == "full":
+        raise QualityCheckFailed(
+            f"{name}: {record.describe()}. The model did not reach the course's quality bar. "
+            "Look at the training curves above for a diagnosis, then rerun the training cell."
+        )
+    return record
