@@ -1,0 +1,66 @@
+# The course's commands. Students need two: `make lab` and `make test`.
+# TF=cpu (default) installs tensorflow-cpu, TF=gpu installs tensorflow[and-cuda],
+# TF=none keeps whatever TensorFlow the Python already has.
+
+PYTHON ?= python3
+VENV ?= .venv
+TF ?= cpu
+BIN := $(VENV)/bin
+comma := ,
+EXTRAS := lab,test$(if $(filter none,$(TF)),,$(comma)$(TF))
+STAMP := $(VENV)/.installed-$(TF)
+EXECUTED ?= executed
+NOTEBOOKS ?=
+MODE ?= fast
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+# What the notebook tests set: fast mode, no live widgets, failed exercise checks raise.
+TEST_ENV := COURSE_HEADLESS=1 COURSE_STRICT_CHECKS=1 MPLBACKEND=Agg
+
+.PHONY: help install lab test test-unit test-notebooks test-full students execute check clean
+
+help:
+	@echo "make lab         create .venv if missing, install, open the course in JupyterLab"
+	@echo "make test        unit tests + every solution notebook in fast mode (nbval)"
+	@echo "make test-full   every solution notebook in full mode; all quality checks must pass"
+	@echo "make students    regenerate student notebooks from notebooks/solutions/"
+	@echo "make execute     run solution notebooks (MODE=fast|full, NOTEBOOKS='01 05') into $(EXECUTED)/"
+	@echo "make check       notebooks in sync, no outputs, titles, badges, setup cells, syntax"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The course needs Python 3.10 or newer; this is " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $@
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest tests notebooks/solutions $(NBVAL)
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+test-notebooks: $(STAMP)
+	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest notebooks/solutions $(NBVAL)
+
+# Full mode: what an instructor runs (on a GPU runtime) before a course starts.
+test-full: $(STAMP)
+	@rm -rf results/full && mkdir -p results/full
+	$(TEST_ENV) COURSE_MODE=full COURSE_RESULTS_DIR=$(CURDIR)/results/full $(BIN)/python -m pytest notebooks/solutions $(NBVAL); \
+	status=$$?; $(BIN)/python -m course_utils.build report results/full; exit $$status
+
+students: $(STAMP)
+	$(BIN)/python -m course_utils.build students
+
+execute: $(STAMP)
+	$(BIN)/python -m course_utils.build execute --mode $(MODE) --output $(EXECUTED) $(NOTEBOOKS)
+
+check: $(STAMP)
+	$(BIN)/python -m course_utils.build check
+
+clean:
+	rm -rf $(EXECUTED) results .pytest_cache

@@ -1,0 +1,72 @@
+"""Command line: ``python -m course_utils.build {students,execute,check,report}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course_utils.build.checks import find_problems
+from course_utils.build.course_notebooks import NotebookError, select_notebooks
+from course_utils.build.execute import execute_notebooks
+from course_utils.build.report import print_report
+from course_utils.build.settings import SettingsError, load_settings
+from course_utils.build.strip import MarkerError
+from course_utils.build.students import build_students
+from course_utils.config import CourseConfigError, course_root
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.build",
+        description="Instructor tooling for the course's notebooks.",
+    )
+    parser.add_argument("--root", type=Path, default=None, help="course checkout (default: this one)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("students", help="regenerate student notebooks from notebooks/solutions/")
+    execute = commands.add_parser("execute", help="run solution notebooks and keep executed copies")
+    execute.add_argument("notebooks", nargs="*", help="numbers (01), names (01_sin_gan) or paths; default: all")
+    execute.add_argument("--mode", choices=("fast", "full"), default="fast")
+    execute.add_argument("--output", type=Path, default=Path("executed"), help="folder for executed copies")
+    commands.add_parser("check", help="fail if notebooks are stale, hold outputs, or lack badge/setup/title")
+    report = commands.add_parser("report", help="print the quality records of a results folder")
+    report.add_argument("results", type=Path, help="a COURSE_RESULTS_DIR holding quality.jsonl")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one instructor command; return the process exit code."""
+    arguments = _parser().parse_args(argv)
+    root = (arguments.root or course_root() or Path.cwd()).resolve()
+    try:
+        if arguments.command == "report":
+            return print_report(arguments.results)
+        settings = load_settings(root / "pyproject.toml")
+        if arguments.command == "students":
+            changed = build_students(root, settings)
+            for path in changed:
+                print(f"wrote {path.relative_to(root)}")
+            print(f"{len(changed)} notebook file(s) changed." if changed else "All notebooks are up to date.")
+            return 0
+        if arguments.command == "check":
+            problems = find_problems(root, settings)
+            for problem in problems:
+                print(f"✗ {problem}")
+            if problems:
+                print(f"\n{len(problems)} problem(s) found.")
+                return 1
+            print("✓ Notebooks are in sync, clean, and have their title, badge and setup cell.")
+            return 0
+        lessons = select_notebooks(root, arguments.notebooks)
+        results = execute_notebooks(lessons, arguments.output, arguments.mode)
+        failed = [result.notebook for result in results if result.error or any(not r["passed"] for r in result.records if r.get("mode") == "full")]
+        total = sum(result.seconds for result in results)
+        print(f"\n{len(results)} notebook(s) in {total:.1f} s" + (f"; failed: {', '.join(failed)}" if failed else "; all ok."))
+        return 1 if failed else 0
+    except (SettingsError, NotebookError, MarkerError, CourseConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

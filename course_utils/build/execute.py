@@ -1,0 +1,115 @@
+"""``execute``: run solution notebooks in a mode and keep executed copies with their outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course_utils.build.course_notebooks import CourseNotebook, read_notebook, write_notebook
+from course_utils.config import MODES, CourseConfigError, ensure_writable_dir
+from course_utils.quality import RECORDS_FILE
+
+
+@dataclass
+class ExecutionResult:
+    """How one notebook's run went."""
+
+    notebook: str
+    seconds: float
+    output_path: Path
+    error: str | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _read_new_records(path: Path, offset: int, notebook: str) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as stream:
+        stream.seek(offset)
+        lines = stream.read().splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    return [record for record in records if record.get("notebook") == notebook]
+
+
+def execute_notebook(
+    lesson: CourseNotebook, output_dir: Path, mode: str, results_dir: Path, timeout: int = 1800
+) -> ExecutionResult:
+    """Run one solution notebook in a fresh kernel and write the executed copy to ``output_dir``.
+
+    A notebook that fails is written as ``NAME.FAILED.ipynb`` (outputs up to the failing cell),
+    so the executed folder never holds a half-run notebook under the lesson's own name.
+    """
+    from nbclient import NotebookClient  # noqa: PLC0415 - only needed here
+    from nbclient.exceptions import CellExecutionError  # noqa: PLC0415
+
+    notebook = read_notebook(lesson.solution_path)
+    records_path = results_dir / RECORDS_FILE
+    offset = records_path.stat().st_size if records_path.exists() else 0
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+        resources={"metadata": {"path": str(lesson.solution_path.parent)}},
+    )
+    started = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as failure:
+        error = str(failure).strip().splitlines()[-1] if str(failure).strip() else repr(failure)
+    except Exception as failure:  # kernel died, timeout, ...
+        error = f"{type(failure).__name__}: {failure}"
+    seconds = time.perf_counter() - started
+    name = lesson.name if error is None else f"{lesson.name}.FAILED"
+    output_path = output_dir / f"{name}.ipynb"
+    write_notebook(notebook, output_path)
+    if error is None:
+        (output_dir / f"{lesson.name}.FAILED.ipynb").unlink(missing_ok=True)
+    return ExecutionResult(
+        notebook=lesson.name,
+        seconds=seconds,
+        output_path=output_path,
+        error=error,
+        records=_read_new_records(records_path, offset, lesson.name),
+    )
+
+
+def execute_notebooks(
+    lessons: list[CourseNotebook], output_dir: Path, mode: str, results_dir: Path | None = None
+) -> list[ExecutionResult]:
+    """Run the chosen notebooks one after another in ``mode``, printing time and quality per notebook.
+
+    Raises:
+        CourseConfigError: for an unknown mode or a folder that cannot be written.
+    """
+    if mode not in MODES:
+        raise CourseConfigError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
+    output_dir = ensure_writable_dir(Path(output_dir), "the output folder (--output)")
+    results_dir = ensure_writable_dir(
+        Path(results_dir or os.environ.get("COURSE_RESULTS_DIR") or output_dir / "results"), "COURSE_RESULTS_DIR"
+    )
+    saved = {key: os.environ.get(key) for key in ("COURSE_MODE", "COURSE_HEADLESS", "COURSE_RESULTS_DIR")}
+    os.environ.update(COURSE_MODE=mode, COURSE_HEADLESS="1", COURSE_RESULTS_DIR=str(results_dir))
+    results = []
+    try:
+        for lesson in lessons:
+            print(f"▶ {lesson.name} ({mode} mode) ...", flush=True)
+            result = execute_notebook(lesson, output_dir, mode, results_dir)
+            status = "ok" if result.error is None else f"FAILED: {result.error}"
+            print(f"  {result.seconds:7.1f} s  {status}  -> {result.output_path}", flush=True)
+            for record in result.records:
+                verdict = "PASS" if record["passed"] else "FAIL"
+                relation = ">=" if record["higher_is_better"] else "<="
+                print(f"           {verdict} {record['metric']} = {record['value']:.4g} ({relation} {record['threshold']:.4g})")
+            results.append(result)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return results

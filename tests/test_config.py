@@ -1,0 +1,159 @@
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import course_utils
+from course_utils import config, environment, quality, session
+from course_utils.seeding import seed_everything
+
+
+def test_mode_defaults_to_full_and_reads_fast(monkeypatch):
+    assert config.mode() == "full"
+    assert course_utils.pick(full=5000, fast=10) == 5000
+    monkeypatch.setenv("COURSE_MODE", "FAST")
+    assert config.mode() == "fast"
+    assert config.is_fast()
+    assert course_utils.pick(full=5000, fast=10) == 10
+
+
+def test_unknown_mode_names_the_variable_and_the_choices(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "quick")
+    with pytest.raises(config.CourseConfigError, match=r"COURSE_MODE='quick'.*full.*fast"):
+        config.mode()
+
+
+def test_folders_come_from_the_environment(isolated_course_folders):
+    assert config.data_dir() == isolated_course_folders / "data"
+    assert config.data_dir("checkpoints", "gan").is_dir()
+    assert config.results_dir() == isolated_course_folders / "results"
+
+
+def test_unwritable_data_folder_says_which_variable_to_change(monkeypatch, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(blocker / "data"))
+    with pytest.raises(config.CourseConfigError, match="COURSE_DATA_DIR"):
+        config.data_dir()
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(blocker / "results"))
+    with pytest.raises(config.CourseConfigError, match="COURSE_RESULTS_DIR"):
+        config.results_dir()
+
+
+def test_defaults_live_inside_the_checkout(monkeypatch):
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    root = config.course_root()
+    assert root is not None and (root / "course_utils").is_dir()
+    assert config.data_dir() == root / "data" / "cache"
+
+
+def test_seed_everything_repeats_python_numpy_and_keras():
+    import keras
+
+    def draw():
+        return random.random(), np.random.rand(), float(keras.random.uniform((1,))[0])
+
+    seed_everything(3)
+    first = draw()
+    seed_everything(3)
+    assert draw() == first
+    seed_everything(4)
+    assert draw() != first
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "7", True, None])
+def test_seed_must_be_a_non_negative_integer(bad):
+    with pytest.raises(ValueError, match="seed"):
+        seed_everything(bad)
+
+
+def test_environment_report_has_what_students_are_asked_for():
+    report = environment.environment_report()
+    for key in ("python", "tensorflow", "keras", "gpu", "colab", "mode", "device"):
+        assert key in report
+    assert report["colab"] is False
+    assert report["tensorflow"][0].isdigit()
+    text = environment.format_report(report)
+    assert "tensorflow" in text and "mode" in text
+
+
+def test_colab_is_detected_from_its_module(monkeypatch):
+    import sys
+    import types
+
+    assert not environment.in_colab()
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert environment.in_colab()
+
+
+def test_start_notebook_rejects_a_bad_name():
+    with pytest.raises(ValueError, match="01_sin_gan"):
+        session.start_notebook("sin gan", report=False)
+
+
+def test_start_notebook_prints_the_report(capsys):
+    started = session.start_notebook("00_start_here", seed=5, report=True)
+    assert started.seed == 5 and started.mode == "full"
+    out = capsys.readouterr().out
+    assert "00_start_here" in out and "tensorflow" in out and "gpu" in out
+
+
+def _records(folder: Path):
+    return [json.loads(line) for line in (folder / "results" / "quality.jsonl").read_text().splitlines()]
+
+
+def test_quality_check_records_every_field(isolated_course_folders, capsys):
+    session.start_notebook("01_sin_gan", report=False)
+    record = quality.quality_check("mean |y - sin x|", 0.03, 0.05, higher_is_better=False, steps=800,
+                                   first_pass_step=600, first_pass_seconds=4.5, details={"coverage": 0.97})
+    assert record.passed
+    assert "PASS" in capsys.readouterr().out
+    (saved,) = _records(isolated_course_folders)
+    for key in ("notebook", "metric", "value", "threshold", "higher_is_better", "passed", "mode",
+                "steps", "wall_seconds", "device", "first_pass_step", "first_pass_seconds"):
+        assert key in saved
+    assert saved["notebook"] == "01_sin_gan" and saved["steps"] == 800 and saved["passed"] is True
+    assert saved["higher_is_better"] is False and saved["details"] == {"coverage": 0.97}
+    assert saved["wall_seconds"] >= 0
+
+
+def test_failed_quality_check_raises_in_full_mode_only(isolated_course_folders, monkeypatch, capsys):
+    session.start_notebook("05_dcgan_lines", report=False)
+    with pytest.raises(quality.QualityCheckFailed, match="05_dcgan_lines"):
+        quality.quality_check("share of line images", 0.5, 0.9, higher_is_better=True)
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    record = quality.quality_check("share of line images", 0.5, 0.9, higher_is_better=True)
+    assert not record.passed
+    assert "FAIL" in capsys.readouterr().out
+    assert [r["passed"] for r in _records(isolated_course_folders)] == [False, False]
+    assert [r["mode"] for r in _records(isolated_course_folders)] == ["full", "fast"]
+
+
+def test_nan_never_passes(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    assert not quality.quality_check("loss", float("nan"), 1.0, higher_is_better=False, notebook="00_start_here").passed
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"value": "high"}, "value must be a number"),
+        ({"threshold": None}, "threshold must be a number"),
+        ({"steps": -3}, "steps"),
+        ({"details": {"model": object()}}, "JSON"),
+        ({"metric": ""}, "metric"),
+    ],
+)
+def test_quality_check_rejects_bad_input(kwargs, message):
+    arguments = {"metric": "m", "value": 1.0, "threshold": 0.5, "higher_is_better": True, "notebook": "00_start_here"}
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        quality.quality_check(**arguments)
+
+
+def test_quality_check_needs_a_notebook_name(monkeypatch):
+    monkeypatch.setattr(session, "_current", None)
+    with pytest.raises(ValueError, match="setup cell"):
+        quality.quality_check("m", 1.0, 0.5, higher_is_better=True)
