@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed-$(TF)
 EXECUTED ?= executed
 NOTEBOOKS ?=
 MODE ?= fast
+LAB_ARGS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 # What the notebook tests set: fast mode, no live widgets, failed exercise checks raise.
 TEST_ENV := COURSE_HEADLESS=1 COURSE_STRICT_CHECKS=1 MPLBACKEND=Agg
@@ -36,7 +37,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest tests notebooks/solutions $(NBVAL)
