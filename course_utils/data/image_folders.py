@@ -1,0 +1,76 @@
+"""Reading a folder of JPEG/PNG images into a uint8 array, in a stable (numeric) order.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from PIL import Image
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("2.jpg", "10.jpg"):
+    ...     Image.new("RGB", (8, 4)).save(folder / name)
+    >>> [path.name for path in image_files(folder)]
+    ['2.jpg', '10.jpg']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from course_utils.data.errors import DataFormatError
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def _natural_key(path: Path) -> list[object]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
+def image_files(folder: Path) -> list[Path]:
+    """Return the image files directly in ``folder``, ordered by name with numbers as numbers.
+
+    Example:
+        >>> import pathlib
+        >>> image_files(pathlib.Path("/nonexistent"))
+        []
+    """
+    if not folder.is_dir():
+        return []
+    files = [path for path in folder.iterdir()
+             if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(files, key=_natural_key)
+
+
+def open_rgb(path: Path) -> Image.Image:
+    """Open an image as RGB, turning a decoding failure into :class:`DataFormatError`.
+
+    Example:
+        >>> import pathlib
+        >>> open_rgb(pathlib.Path("/nonexistent.jpg"))
+        Traceback (most recent call last):
+        ...
+        course_utils.data.errors.DataFormatError: Cannot read the image /nonexistent.jpg (No such file or directory).
+    """
+    try:
+        with Image.open(path) as opened:
+            return opened.convert("RGB")
+    except (OSError, UnidentifiedImageError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise DataFormatError(f"Cannot read the image {path} ({reason}).") from error
+
+
+def read_images(paths: list[Path], convert: Callable[[Image.Image], np.ndarray],
+                shape: tuple[int, ...]) -> np.ndarray:
+    """Apply ``convert`` (image -> uint8 array of ``shape``) to each file; stack the results.
+
+    Example:
+        >>> import numpy as np
+        >>> read_images([], lambda image: np.zeros((2, 2, 3), np.uint8), (2, 2, 3)).shape
+        (0, 2, 2, 3)
+    """
+    result = np.empty((len(paths),) + shape, dtype=np.uint8)
+    for index, path in enumerate(paths):
+        result[index] = convert(open_rgb(path))
+    return result
