@@ -128,6 +128,11 @@ def ensure_writable_dir(path: Path, variable: str) -> Path:
     return path
 
 
+def _configured_dir(variable: str, inside_checkout: str, fallback_name: str, parts: tuple[str, ...]) -> Path:
+    base = os.environ.get(variable) or _default_dir(inside_checkout, fallback_name)
+    return ensure_writable_dir(Path(base).joinpath(*parts), variable)
+
+
 def data_dir(*parts: str) -> Path:
     """Return the data folder (``COURSE_DATA_DIR``), or a subfolder of it, creating it.
 
@@ -135,11 +140,7 @@ def data_dir(*parts: str) -> Path:
         >>> data_dir("checkpoints").name
         'checkpoints'
     """
-    base = os.environ.get(DATA_DIR_VARIABLE) or _default_dir("data/cache", "data")
-    base_path = ensure_writable_dir(Path(base), DATA_DIR_VARIABLE)
-    if not parts:
-        return base_path
-    return ensure_writable_dir(base_path.joinpath(*parts), DATA_DIR_VARIABLE)
+    return _configured_dir(DATA_DIR_VARIABLE, "data/cache", "data", parts)
 
 
 def results_dir(*parts: str) -> Path:
@@ -149,11 +150,7 @@ def results_dir(*parts: str) -> Path:
         >>> results_dir().is_dir()
         True
     """
-    base = os.environ.get(RESULTS_DIR_VARIABLE) or _default_dir("results", "results")
-    base_path = ensure_writable_dir(Path(base), RESULTS_DIR_VARIABLE)
-    if not parts:
-        return base_path
-    return ensure_writable_dir(base_path.joinpath(*parts), RESULTS_DIR_VARIABLE)
+    return _configured_dir(RESULTS_DIR_VARIABLE, "results", "results", parts)
 
 
 def shipped_data_dir(*parts: str) -> Path:
