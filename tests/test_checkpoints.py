@@ -1,0 +1,412 @@
+"""Tests for course_utils.checkpoints: resume exactly, write atomically, refuse other models."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import checkpoints
+from course_utils.checkpoints import CheckpointMismatchError, TrainingCheckpoint
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def course_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+
+
+@pytest.fixture(scope="module")
+def keras_tf():
+    from course_utils.environment import silence_tensorflow
+
+    silence_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    return keras, tf
+
+
+def tiny_gan(keras, seed: int, hidden: int = 6):
+    keras.utils.set_random_seed(seed)
+    generator = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(hidden, activation="relu"), keras.layers.Dense(2)]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(5, activation="relu"), keras.layers.Dense(1, activation="sigmoid")]
+    )
+    return generator, discriminator, keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2)
+
+
+def all_weights(*models) -> list[np.ndarray]:
+    return [np.array(variable.numpy()) for model in models for variable in model.variables]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resume in a hand-written GradientTape loop
+# ---------------------------------------------------------------------------------------------
+
+
+def gradient_tape_training(keras, tf, generator, discriminator, g_opt, d_opt, data_rng, noise_rng, steps, seen):
+    """A GAN step per iteration; records what went into each step (the batch) in `seen`."""
+    loss = keras.losses.BinaryCrossentropy()
+    for step in steps:
+        x = data_rng.uniform(-3.5, 3.5, size=(8, 1))
+        real = np.concatenate([x, np.sin(x)], axis=1).astype("float32") + np.random.normal(0, 0.01, (8, 2)).astype("float32")
+        noise = noise_rng.normal((8, 4))
+        real_label = 1.0 - 0.1 * random.random()  # soft label from Python's generator
+        seen.append((step, float(real.sum()), float(tf.reduce_sum(noise)), real_label))
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            fake = generator(noise, training=True)
+            p_real, p_fake = discriminator(real, training=True), discriminator(fake, training=True)
+            d_loss = loss(tf.fill(tf.shape(p_real), real_label), p_real) + loss(tf.zeros_like(p_fake), p_fake)
+            g_loss = loss(tf.ones_like(p_fake), p_fake)
+        d_opt.apply_gradients(zip(d_tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables))
+        g_opt.apply_gradients(zip(g_tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables))
+
+
+def make_checkpoint(models, optimizers, data_rng, noise_rng, **options) -> TrainingCheckpoint:
+    generator, discriminator = models
+    g_opt, d_opt = optimizers
+    return TrainingCheckpoint(
+        "tape_gan",
+        models={"generator": generator, "discriminator": discriminator},
+        optimizers={"generator": g_opt, "discriminator": d_opt},
+        random_generators={"data": data_rng, "noise": noise_rng},
+        **options,
+    )
+
+
+def seed_globals(seed: int) -> None:
+    np.random.seed(seed)
+    random.seed(seed)
+
+
+def test_gradient_tape_resume_matches_an_uninterrupted_run(keras_tf):
+    keras, tf = keras_tf
+    # Uninterrupted: 20 steps.
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=1)
+    seed_globals(5)
+    data_rng, noise_rng = np.random.default_rng(7), tf.random.Generator.from_seed(8)
+    seen_straight: list = []
+    gradient_tape_training(keras, tf, generator, discriminator, g_opt, d_opt, data_rng, noise_rng, range(20), seen_straight)
+    expected_weights = all_weights(generator, discriminator)
+
+    # Interrupted: 10 steps, checkpoint, then everything rebuilt differently (a new kernel).
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=1)
+    seed_globals(5)
+    data_rng, noise_rng = np.random.default_rng(7), tf.random.Generator.from_seed(8)
+    checkpoint = make_checkpoint((generator, discriminator), (g_opt, d_opt), data_rng, noise_rng, every=10)
+    seen_first: list = []
+    gradient_tape_training(keras, tf, generator, discriminator, g_opt, d_opt, data_rng, noise_rng, range(10), seen_first)
+    assert checkpoint.due(10)
+    checkpoint.save(10, history={"step": list(range(10)), "d_loss": [1.0] * 10})
+
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=99)
+    seed_globals(123)
+    data_rng, noise_rng = np.random.default_rng(70), tf.random.Generator.from_seed(80)
+    assert not np.allclose(all_weights(generator)[0], expected_weights[0])
+    restored = make_checkpoint((generator, discriminator), (g_opt, d_opt), data_rng, noise_rng).restore(verbose=False)
+    assert restored.step == 10 and restored.history["step"] == list(range(10))
+    seen_after: list = []
+    gradient_tape_training(keras, tf, generator, discriminator, g_opt, d_opt, data_rng, noise_rng, range(restored.step, 20), seen_after)
+
+    assert seen_first == seen_straight[:10]
+    assert seen_after == seen_straight[10:], "the batches after the restore differ from the uninterrupted run"
+    assert int(g_opt.iterations.numpy()) == 20
+    for resumed, straight in zip(all_weights(generator, discriminator), expected_weights):
+        np.testing.assert_allclose(resumed, straight, rtol=1e-5, atol=1e-6)
+
+
+def test_learning_rate_set_in_the_notebook_wins_over_the_checkpoint(keras_tf):
+    keras, tf = keras_tf
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=1)
+    data_rng, noise_rng = np.random.default_rng(0), tf.random.Generator.from_seed(0)
+    gradient_tape_training(keras, tf, generator, discriminator, g_opt, d_opt, data_rng, noise_rng, range(3), [])
+    make_checkpoint((generator, discriminator), (g_opt, d_opt), data_rng, noise_rng).save(3)
+    generator, discriminator, _, _ = tiny_gan(keras, seed=2)
+    g_opt, d_opt = keras.optimizers.Adam(5e-4), keras.optimizers.Adam(5e-4)
+    make_checkpoint((generator, discriminator), (g_opt, d_opt), data_rng, noise_rng).restore(verbose=False)
+    assert float(g_opt.learning_rate.numpy()) == pytest.approx(5e-4)
+    assert int(g_opt.iterations.numpy()) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Resume in fit() (through the training monitor)
+# ---------------------------------------------------------------------------------------------
+
+
+def make_fit_gan(keras, tf, seed: int):
+    class TinyGAN(keras.Model):
+        def __init__(self) -> None:
+            super().__init__()
+            self.generator, self.discriminator, _, _ = tiny_gan(keras, seed)
+            self.seed_generator = keras.random.SeedGenerator(seed)
+            self.loss_fn = keras.losses.BinaryCrossentropy()
+
+        def compile(self, g_optimizer, d_optimizer):
+            super().compile()
+            self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
+
+        def train_step(self, real):
+            noise = keras.random.normal((tf.shape(real)[0], 4), seed=self.seed_generator)
+            with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+                fake = self.generator(noise, training=True)
+                p_real = self.discriminator(real, training=True)
+                p_fake = self.discriminator(fake, training=True)
+                d_loss = self.loss_fn(tf.ones_like(p_real), p_real) + self.loss_fn(tf.zeros_like(p_fake), p_fake)
+                g_loss = self.loss_fn(tf.ones_like(p_fake), p_fake)
+            d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
+            self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
+            self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
+            return {
+                "d_loss": d_loss,
+                "g_loss": g_loss,
+                "d_acc_real": tf.reduce_mean(tf.cast(p_real > 0.5, "float32")),
+                "d_acc_fake": tf.reduce_mean(tf.cast(p_fake < 0.5, "float32")),
+                "noise_sum": tf.reduce_sum(noise),
+                "batch_sum": tf.reduce_sum(real),
+            }
+
+    gan = TinyGAN()
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    return gan
+
+
+def fit_run(keras, tf, seed: int, epochs: int, data: np.ndarray, every: int = 4):
+    from course_utils.monitor import TrainingMonitor
+
+    gan = make_fit_gan(keras, tf, seed)
+    checkpoint = TrainingCheckpoint(
+        "fit_gan",
+        models={"generator": gan.generator, "discriminator": gan.discriminator},
+        optimizers={"generator": gan.g_optimizer, "discriminator": gan.d_optimizer},
+        random_generators={"noise": gan.seed_generator},
+        every=every,
+    )
+    monitor = TrainingMonitor(every=4, checkpoint=checkpoint, progress_bar=False)
+    gan.fit(data, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[monitor])
+    return gan, monitor
+
+
+def test_fit_resume_matches_an_uninterrupted_run(keras_tf, tmp_path, monkeypatch, capsys):
+    keras, tf = keras_tf
+    x = np.random.default_rng(0).uniform(-3.5, 3.5, (64, 1))
+    data = np.concatenate([x, np.sin(x)], axis=1).astype("float32")  # 4 batches per epoch
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "straight"))
+    straight, straight_monitor = fit_run(keras, tf, seed=3, epochs=4, data=data)
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "interrupted"))
+    _, first_half = fit_run(keras, tf, seed=3, epochs=2, data=data)
+    assert first_half.history["step"] == list(range(8))
+    resumed, resumed_monitor = fit_run(keras, tf, seed=44, epochs=4, data=data)  # new objects, other init
+    output = capsys.readouterr().out
+    assert "Continuing from the checkpoint at step 8" in output
+
+    history, expected = resumed_monitor.history, straight_monitor.history
+    assert history["step"] == list(range(16)), "steps must continue from the checkpoint"
+    assert history["batch_sum"][8:] == pytest.approx(expected["batch_sum"][8:], rel=1e-6)
+    assert history["noise_sum"][8:] == pytest.approx(expected["noise_sum"][8:], rel=1e-5)
+    for model_resumed, model_straight in ((resumed.generator, straight.generator), (resumed.discriminator, straight.discriminator)):
+        for a, b in zip(all_weights(model_resumed), all_weights(model_straight)):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+    # Running the finished cell again trains nothing and says so.
+    _, again = fit_run(keras, tf, seed=5, epochs=4, data=data)
+    assert "Training already finished" in capsys.readouterr().out
+    assert again.history["step"] == list(range(16))
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic writes
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_write_that_fails_half_way_leaves_the_previous_checkpoint(keras_tf, monkeypatch):
+    keras, tf = keras_tf
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=1)
+    rngs = (np.random.default_rng(0), tf.random.Generator.from_seed(0))
+    checkpoint = make_checkpoint((generator, discriminator), (g_opt, d_opt), *rngs)
+    checkpoint.save(10, history={"d_loss": [1.0] * 10})
+    saved = all_weights(generator, discriminator)
+
+    generator.layers[0].kernel.assign(np.full(generator.layers[0].kernel.shape, 9.0, dtype="float32"))
+
+    def fail_after_the_arrays(path, text):
+        Path(path).write_text(text[: len(text) // 2], encoding="utf-8")
+        raise OSError("disk full (simulated)")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoints, "_write_text", fail_after_the_arrays)
+        with pytest.raises(OSError, match="simulated"):
+            checkpoint.save(20, history={"d_loss": [1.0] * 20})
+
+    assert [path.name for path in checkpoint.paths()] == ["step-000000010"]
+    assert not [path for path in checkpoint.directory.iterdir() if path.name.startswith(".partial-")]
+    restored = checkpoint.restore(verbose=False)
+    assert restored.step == 10
+    for now, before in zip(all_weights(generator, discriminator), saved):
+        np.testing.assert_array_equal(now, before)
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import numpy as np
+    from course_utils import checkpoints
+
+    class Variable:
+        def __init__(self, value): self.value = np.array(value, dtype="float32")
+        def numpy(self): return self.value
+        def assign(self, value): self.value = np.array(value, dtype="float32")
+
+    class Model:
+        def __init__(self): self.variables = [Variable(np.arange(6).reshape(2, 3)), Variable(np.ones(3))]
+
+    model = Model()
+    checkpoint = checkpoints.TrainingCheckpoint("killed", models={"model": model}, every=10)
+    checkpoint.save(10, history={"d_loss": [1.0] * 10})
+    model.variables[0].assign(np.full((2, 3), 7.0))
+
+    def dying_write(path, arrays):
+        with open(path, "wb") as stream:
+            stream.write(b"PK\\x03\\x04 the first bytes of a zip file and no more")
+            stream.flush()
+            os.fsync(stream.fileno())
+        print("writing", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    checkpoints._write_arrays = dying_write
+    checkpoint.save(20, history={"d_loss": [1.0] * 20})
+    print("not reached", flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")
+def test_a_process_killed_while_writing_leaves_the_previous_checkpoint(tmp_path):
+    environment = dict(os.environ, COURSE_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPOSITORY))
+    result = subprocess.run([sys.executable, "-c", KILLED_WRITER], env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert "writing" in result.stdout and "not reached" not in result.stdout
+
+    class Variable:
+        def __init__(self, value):
+            self.value = np.array(value, dtype="float32")
+
+        def numpy(self):
+            return self.value
+
+        def assign(self, value):
+            self.value = np.array(value, dtype="float32")
+
+    class Model:
+        variables = [Variable(np.zeros((2, 3))), Variable(np.zeros(3))]
+
+    folder = tmp_path / "data" / "checkpoints" / "killed"
+    names = sorted(path.name for path in folder.iterdir())
+    assert names[0].startswith(".partial-step-000000020") and names[1:] == ["step-000000010"]
+    checkpoint = TrainingCheckpoint("killed", models={"model": Model()}, directory=folder)
+    restored = checkpoint.restore(verbose=False)
+    assert restored.step == 10 and restored.history == {"d_loss": [1.0] * 10}
+    np.testing.assert_array_equal(Model.variables[0].value, np.arange(6).reshape(2, 3))
+    checkpoint.save(30)
+    assert sorted(path.name for path in folder.iterdir()) == ["step-000000010", "step-000000030"]
+
+
+def test_an_unreadable_newest_checkpoint_falls_back_to_the_one_before():
+    rng = np.random.default_rng(0)
+    checkpoint = TrainingCheckpoint("damaged", models={}, random_generators={"data": rng})
+    checkpoint.save(10)
+    checkpoint.save(20)
+    (checkpoint.paths()[-1] / checkpoints.ARRAYS_FILE).write_bytes(b"not a zip file")
+    with pytest.warns(UserWarning, match="unreadable"):
+        restored = checkpoint.restore(verbose=False)
+    assert restored.step == 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Other models, fresh starts, housekeeping, bad input
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_checkpoint_from_another_model_is_refused_with_a_way_out(keras_tf):
+    keras, tf = keras_tf
+    generator, discriminator, g_opt, d_opt = tiny_gan(keras, seed=1, hidden=6)
+    rngs = (np.random.default_rng(0), tf.random.Generator.from_seed(0))
+    make_checkpoint((generator, discriminator), (g_opt, d_opt), *rngs).save(10)
+
+    wider = tiny_gan(keras, seed=1, hidden=7)
+    checkpoint = make_checkpoint(wider[:2], wider[2:], *rngs)
+    with pytest.raises(CheckpointMismatchError, match=r"model 'generator' has shape \(4, 6\) there but \(4, 7\) here") as error:
+        checkpoint.restore(verbose=False)
+    assert "fresh_start=True" in str(error.value) and isinstance(error.value, ValueError)
+
+    only_generator = TrainingCheckpoint("tape_gan", models={"generator": generator}, random_generators={"data": rngs[0], "noise": rngs[1]})
+    with pytest.raises(CheckpointMismatchError, match="models"):
+        only_generator.restore(verbose=False)
+
+    fresh = make_checkpoint(wider[:2], wider[2:], *rngs, fresh_start=True)
+    assert fresh.restore(verbose=False) is None
+    assert fresh.paths() == []
+
+
+def test_keep_removes_older_checkpoints_and_due_counts_steps():
+    checkpoint = TrainingCheckpoint("keep_two", models={}, every=5, keep=2)
+    for step in (5, 10, 15):
+        checkpoint.save(step)
+    assert [path.name for path in checkpoint.paths()] == ["step-000000010", "step-000000015"]
+    assert checkpoint.latest_step() == 15
+    assert [step for step in range(16) if checkpoint.due(step)] == [5, 10, 15]
+    checkpoint.save(15, history={"d_loss": [0.5]})  # saving a step again replaces it
+    assert checkpoint.restore(verbose=False).history == {"d_loss": [0.5]}
+
+
+def test_python_and_numpy_random_state_are_restored():
+    checkpoint = TrainingCheckpoint("globals", models={})
+    random.seed(1)
+    np.random.seed(2)
+    checkpoint.save(1)
+    expected = (random.random(), np.random.random())
+    random.seed(3)
+    np.random.seed(4)
+    checkpoint.restore(verbose=False)
+    assert (random.random(), np.random.random()) == expected
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"every": 0}, "every"),
+        ({"every": -5}, "every"),
+        ({"keep": 0}, "keep"),
+        ({"optimizers": {"critic": object()}}, "no model of the same name"),
+        ({"random_generators": {"data": object()}}, "cannot be saved"),
+    ],
+)
+def test_bad_settings_are_clear_errors(options, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingCheckpoint("bad", models={}, **options)
+
+
+def test_bad_names_steps_and_unbuilt_models(keras_tf):
+    keras, _ = keras_tf
+    with pytest.raises(ValueError, match="short name"):
+        TrainingCheckpoint("../escape", models={})
+    checkpoint = TrainingCheckpoint("unbuilt", models={"generator": keras.Sequential([keras.layers.Dense(2)])})
+    with pytest.raises(ValueError, match="no weights yet.*keras.Input"):
+        checkpoint.save(10)
+    with pytest.raises(ValueError, match="step"):
+        TrainingCheckpoint("steps", models={}).save(-1)
+    with pytest.raises(ValueError, match="numbers"):
+        TrainingCheckpoint("history", models={}).save(1, history={"d_loss": ["high", "low"]})
