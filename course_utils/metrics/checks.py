@@ -25,11 +25,11 @@ class MetricInputError(ValueError):
     """An input to a quality measure has the wrong shape, range or size."""
 
 
-def _as_array(values: Any, name: str) -> np.ndarray:
+def _as_array(values: Any, name: str, dtype: type = np.float64) -> np.ndarray:
     if hasattr(values, "numpy") and callable(values.numpy):  # a TensorFlow / Keras tensor
         values = values.numpy()
     try:
-        array = np.asarray(values, dtype=np.float64)
+        array = np.asarray(values, dtype=dtype)
     except (TypeError, ValueError):
         raise MetricInputError(
             f"{name} must be an array of numbers, got {type(values).__name__}."
@@ -65,25 +65,6 @@ def as_points(values: Any, name: str, dims: int = 2, min_count: int = 1) -> np.n
     return array
 
 
-def as_values(values: Any, name: str, min_count: int = 1) -> np.ndarray:
-    """Return ``values`` as a finite 1-D float64 array with at least ``min_count`` entries.
-
-    Example:
-        >>> as_values([1, 2, 3], "x").tolist()
-        [1.0, 2.0, 3.0]
-    """
-    array = _as_array(values, name)
-    if array.ndim != 1:
-        raise MetricInputError(f"{name} must be a 1-D array of numbers; got shape {array.shape}.")
-    if array.shape[0] < min_count:
-        raise MetricInputError(
-            f"{name} holds {array.shape[0]} values; this measure needs at least {min_count}."
-        )
-    if not np.all(np.isfinite(array)):
-        raise MetricInputError(f"{name} contains NaN or infinite values.")
-    return array
-
-
 def as_images(values: Any, name: str, min_count: int = 1) -> np.ndarray:
     """Return ``values`` as float32 images ``(n, height, width, channels)`` with values in [0, 1].
 
@@ -96,7 +77,7 @@ def as_images(values: Any, name: str, min_count: int = 1) -> np.ndarray:
         >>> as_images(np.zeros((2, 32, 32, 1)), "images").shape
         (2, 32, 32, 1)
     """
-    array = _as_array(values, name)
+    array = _as_array(values, name, dtype=np.float32)
     if array.ndim == 3:
         raise MetricInputError(
             f"{name} has shape {array.shape}: images need a channel axis, (n, height, width, "
@@ -127,7 +108,9 @@ def as_images(values: Any, name: str, min_count: int = 1) -> np.ndarray:
             f"{name} must hold pixel values in [0, 1]; got values from {low:.3g} to {high:.3g}."
             + hint
         )
-    return np.clip(array, 0.0, 1.0).astype(np.float32)
+    if low < 0.0 or high > 1.0:
+        array = np.clip(array, 0.0, 1.0)
+    return array
 
 
 def same_shape(first: np.ndarray, second: np.ndarray, names: tuple[str, str]) -> None:

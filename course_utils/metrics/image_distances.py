@@ -1,0 +1,180 @@
+"""FID and KID: how far generated images are from real ones, in a judge's feature space.
+
+Both compare the *features* of two image sets, here the penultimate layer of one of the
+course's small judge classifiers (:mod:`course_utils.metrics.judges`) instead of
+InceptionV3 (the precedent is TF-GAN's ``frechet_classifier_distance``):
+
+- **FID** (Frechet distance): fit a Gaussian to each feature set and compute
+  ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``. It is biased upwards at small N,
+  so only compare FIDs computed at the same N (:data:`FID_SAMPLES`).
+- **KID** (kernel distance): the unbiased estimate of the squared maximum mean discrepancy
+  with the kernel ``k(x, y) = (x . y / d + 1)^3``. Unbiased at any N (it can dip slightly
+  below 0 when the sets match).
+
+The numbers are only comparable for one judge (same name, seed and data version).
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(500, 4)), rng.normal(size=(500, 4))
+    >>> frechet_distance(a, b) < 0.1, frechet_distance(a, b + 3.0) > 30
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import linalg
+
+from course_utils.metrics.checks import MetricInputError, as_images, same_image_size
+
+if TYPE_CHECKING:
+    from course_utils.metrics.judges import Judge
+
+# The fixed number of images per set at which the notebooks compute FID and KID.
+FID_SAMPLES = 1000
+
+
+def _as_features(values: Any, name: str) -> np.ndarray:
+    if hasattr(values, "numpy") and callable(values.numpy):
+        values = values.numpy()
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 2:
+        raise MetricInputError(f"{name} must be a 2-D array (samples, features); got shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise MetricInputError(f"{name} contains NaN or infinite values.")
+    return array
+
+
+def _check_pair(real: np.ndarray, generated: np.ndarray) -> None:
+    if real.shape[1] != generated.shape[1]:
+        raise MetricInputError(
+            "real and generated features must have the same number of features; got "
+            f"{real.shape[1]} and {generated.shape[1]}. Use one judge for both sets."
+        )
+
+
+def frechet_distance(real_features: Any, generated_features: Any) -> float:
+    """Return the Frechet distance between Gaussians fitted to two feature sets.
+
+    ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``, with the matrix square root
+    from :func:`scipy.linalg.sqrtm` (real part).
+
+    Raises:
+        MetricInputError: when a set has no more samples than features (its covariance
+            cannot be estimated) or the feature counts differ.
+
+    Example:
+        >>> rng = np.random.default_rng(1)
+        >>> a = rng.normal(size=(200, 3))
+        >>> round(frechet_distance(a, a), 6)
+        0.0
+    """
+    real = _as_features(real_features, "real_features")
+    generated = _as_features(generated_features, "generated_features")
+    _check_pair(real, generated)
+    dims = real.shape[1]
+    for name, array in (("real", real), ("generated", generated)):
+        if array.shape[0] <= dims:
+            raise MetricInputError(
+                f"FID needs more samples than features to estimate a covariance: {name} has "
+                f"{array.shape[0]} samples of {dims} features. Pass at least {dims + 1} "
+                f"(the notebooks use {FID_SAMPLES}), or use KID, which works with fewer."
+            )
+    mean_gap = real.mean(axis=0) - generated.mean(axis=0)
+    cov_real = np.cov(real, rowvar=False)
+    cov_generated = np.cov(generated, rowvar=False)
+    with warnings.catch_warnings():
+        # A collapsed generator has a singular covariance; its square root is still defined.
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        root = linalg.sqrtm(cov_real @ cov_generated)
+    if not np.all(np.isfinite(root)):
+        # Nearly singular covariances: nudge both diagonals (as the reference FID code does).
+        offset = np.eye(dims) * 1e-6
+        root = linalg.sqrtm((cov_real + offset) @ (cov_generated + offset))
+    root = np.real(root)
+    value = float(mean_gap @ mean_gap + np.trace(cov_real) + np.trace(cov_generated) - 2.0 * np.trace(root))
+    return max(value, 0.0)
+
+
+def kernel_distance(real_features: Any, generated_features: Any) -> float:
+    """Return KID: the unbiased squared MMD with the kernel ``(x . y / d + 1)^3``.
+
+    Raises:
+        MetricInputError: when a set has fewer than 2 samples or the feature counts differ.
+
+    Example:
+        >>> rng = np.random.default_rng(2)
+        >>> a, b = rng.normal(size=(300, 8)), rng.normal(size=(300, 8))
+        >>> abs(kernel_distance(a, b)) < 0.05, kernel_distance(a, b + 2.0) > 1.0
+        (True, True)
+    """
+    real = _as_features(real_features, "real_features")
+    generated = _as_features(generated_features, "generated_features")
+    _check_pair(real, generated)
+    for name, array in (("real", real), ("generated", generated)):
+        if array.shape[0] < 2:
+            raise MetricInputError(f"KID needs at least 2 samples per set; {name} has {array.shape[0]}.")
+    dims = real.shape[1]
+    m, n = real.shape[0], generated.shape[0]
+    k_rr = (real @ real.T / dims + 1.0) ** 3
+    k_gg = (generated @ generated.T / dims + 1.0) ** 3
+    k_rg = (real @ generated.T / dims + 1.0) ** 3
+    within_real = (k_rr.sum() - np.trace(k_rr)) / (m * (m - 1))
+    within_generated = (k_gg.sum() - np.trace(k_gg)) / (n * (n - 1))
+    return float(within_real + within_generated - 2.0 * k_rg.mean())
+
+
+def _first_samples(images: Any, name: str, samples: int) -> np.ndarray:
+    array = as_images(images, name)
+    if array.shape[0] < samples:
+        raise MetricInputError(
+            f"{name} holds {array.shape[0]} images, but this measure is computed at a fixed "
+            f"N = {samples} (FID grows as N shrinks, so thresholds hold only at one N). Pass "
+            f"{samples} images, or pass samples=... and compare only with values at that N."
+        )
+    return array[:samples]
+
+
+def _judge_feature_pair(judge: Judge, real_images: Any, generated_images: Any, samples: int) -> tuple[np.ndarray, np.ndarray]:
+    if samples < 2:
+        raise MetricInputError(f"samples must be at least 2; got {samples}.")
+    real = _first_samples(real_images, "real_images", samples)
+    generated = _first_samples(generated_images, "generated_images", samples)
+    same_image_size(real, generated, ("real_images", "generated_images"))
+    return judge.features(real), judge.features(generated)
+
+
+def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES) -> float:
+    """Return the FID between real and generated images on ``judge``'s penultimate features.
+
+    Uses the first ``samples`` images of each set (both must have at least that many).
+
+    Example:
+        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> judge = load_judge("road_signs")
+        >>> real, _ = reference_images("road_signs", 1000, seed=1)
+        >>> other, _ = reference_images("road_signs", 1000, seed=2)
+        >>> judge_fid(judge, real, other) < 5.0
+        True
+    """
+    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
+    return frechet_distance(real, generated)
+
+
+def judge_kid(judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES) -> float:
+    """Return the KID between real and generated images on ``judge``'s penultimate features.
+
+    Example:
+        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> judge = load_judge("road_signs")
+        >>> real, _ = reference_images("road_signs", 1000, seed=1)
+        >>> other, _ = reference_images("road_signs", 1000, seed=2)
+        >>> judge_kid(judge, real, other) < 0.05
+        True
+    """
+    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
+    return kernel_distance(real, generated)

@@ -1,0 +1,224 @@
+"""The thresholds the notebooks' quality checks use, each placed between calibrated values.
+
+Every threshold names the calibration table it comes from (:mod:`course_utils.metrics.calibration`,
+reproduced in ``docs/metrics.md``), the cases it must accept (held-out real data and "good
+stand-ins": real data with a little noise or blur) and the cases it must reject (noise,
+blur, collapse, wrong class, ...). The tests recompute the calibration and check both.
+A threshold holds only at its sample size ``samples`` (FID above all).
+
+Use it with the foundation's quality check:
+
+Example:
+    >>> from course_utils.metrics.thresholds import THRESHOLDS
+    >>> threshold = THRESHOLDS["sin_mean_abs_error"]
+    >>> threshold.passes(0.05), threshold.passes(0.3)
+    (True, False)
+    >>> # quality_check(threshold.metric, value, threshold.value, threshold.higher_is_better)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One notebook quality threshold and the calibration behind it."""
+
+    key: str
+    notebook: str
+    metric: str
+    value: float
+    higher_is_better: bool
+    samples: int
+    calibration: str
+    calibration_column: str
+    good_cases: tuple[str, ...]
+    bad_cases: tuple[str, ...]
+    margin: str
+
+    def passes(self, measured: float) -> bool:
+        """Return whether a measured value meets the threshold (NaN never does).
+
+        Example:
+            >>> THRESHOLDS["ring_modes_covered"].passes(8)
+            True
+        """
+        if measured != measured:  # NaN
+            return False
+        return measured >= self.value if self.higher_is_better else measured <= self.value
+
+
+def _threshold(**fields: object) -> Threshold:
+    return Threshold(**fields)  # type: ignore[arg-type]
+
+
+_GOOD_IMAGES = ("held-out real", "good stand-in: + noise 0.05")
+
+THRESHOLDS: dict[str, Threshold] = {
+    threshold.key: threshold
+    for threshold in sorted([
+        # ----------------------------------------------------------------- 01 sin curve
+        _threshold(
+            key="sin_mean_abs_error", notebook="01", metric="mean |y - sin x|", value=0.1,
+            higher_is_better=False, samples=1000, calibration="sin_curve",
+            calibration_column="mean |y - sin x|",
+            good_cases=("held-out real", "good stand-in: y + noise 0.05"),
+            bad_cases=("off the curve: y + noise 0.3", "line y = 0", "noise: uniform box"),
+            margin="2.5x the good stand-in (0.040); the nearest bad case (0.24) is 2.4x above",
+        ),
+        _threshold(
+            key="sin_x_wasserstein", notebook="01", metric="W1(x, U[-3.5, 3.5])", value=0.35,
+            higher_is_better=False, samples=1000, calibration="sin_curve",
+            calibration_column="x W1 to U[-3.5, 3.5]",
+            good_cases=("held-out real", "good stand-in: y + noise 0.05"),
+            bad_cases=("part of the curve: x in [-1, 1]", "collapsed to one point"),
+            margin="2.9x the good stand-in (0.12); the nearest bad case (1.24) is 3.5x above",
+        ),
+        # -------------------------------------------------------------- 02 Slanted Land
+        _threshold(
+            key="slanted_land_face_share", notebook="02", metric="share called faces", value=0.8,
+            higher_is_better=True, samples=1000, calibration="slanted_land",
+            calibration_column="hand D: share called faces",
+            good_cases=("real faces", "faces + noise 0.1"),
+            bad_cases=("non-faces (Slanted Land noise)", "uniform noise", "all pixels 0.5 (grey)"),
+            margin="0.2 below real faces (1.0); 0.29 above uniform noise (0.51)",
+        ),
+        # --------------------------------------------------------- 08 ring and grid
+        _threshold(
+            key="ring_modes_covered", notebook="08", metric="modes covered (of 8)", value=7,
+            higher_is_better=True, samples=2500, calibration="ring", calibration_column="modes covered",
+            good_cases=("real", "blurred: std x 2"), bad_cases=("half the modes", "collapsed to one mode"),
+            margin="one mode may be missed; half the modes (4) fails by 3",
+        ),
+        _threshold(
+            key="ring_high_quality_share", notebook="08", metric="high-quality share", value=0.5,
+            higher_is_better=True, samples=2500, calibration="ring",
+            calibration_column="high-quality share",
+            good_cases=("real", "blurred: std x 2"), bad_cases=("blurred: std x 4", "noise: uniform box"),
+            margin="0.16 below std x 2 blur (0.66); 0.27 above std x 4 blur (0.23)",
+        ),
+        _threshold(
+            key="grid_modes_covered", notebook="08", metric="modes covered (of 25)", value=20,
+            higher_is_better=True, samples=2500, calibration="grid", calibration_column="modes covered",
+            good_cases=("real", "blurred: std x 2"), bad_cases=("half the modes", "collapsed to one mode"),
+            margin="5 modes may be missed; half the modes (12) fails by 8",
+        ),
+        _threshold(
+            key="grid_high_quality_share", notebook="08", metric="high-quality share", value=0.5,
+            higher_is_better=True, samples=2500, calibration="grid",
+            calibration_column="high-quality share",
+            good_cases=("real", "blurred: std x 2"), bad_cases=("blurred: std x 4", "noise: uniform box"),
+            margin="0.16 below std x 2 blur (0.66); 0.27 above std x 4 blur (0.23)",
+        ),
+        # ------------------------------------------------------ 04 VAE, digits judge
+        _threshold(
+            key="digits_recognised_share", notebook="04", metric="share of samples recognised (p >= 0.9)",
+            value=0.7, higher_is_better=True, samples=500, calibration="judge:digits",
+            calibration_column="recognised (p >= 0.9)",
+            good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",), bad_cases=("uniform noise",),
+            margin="0.27 below blurred digits (0.97); 0.53 above uniform noise (0.17)",
+        ),
+        _threshold(
+            key="digits_fid", notebook="04", metric="FID (digits judge, N=500)", value=5.0,
+            higher_is_better=False, samples=500, calibration="judge:digits", calibration_column="FID",
+            good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",),
+            bad_cases=("collapsed to one image", "one class only: all 1s", "uniform noise"),
+            margin="2.3x blurred digits (2.2); one class only (9.4) is 1.9x above",
+        ),
+        # --------------------------------------------------- 05 vertical lines (DCGAN)
+        _threshold(
+            key="vertical_lines_share", notebook="05", metric="share of vertical-line images",
+            value=0.8, higher_is_better=True, samples=1000, calibration="judge:vertical_lines",
+            calibration_column="rule detector: vertical lines",
+            good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",),
+            bad_cases=("blurred: sigma 1.5", "wrong class: horizontal lines", "uniform noise"),
+            margin="0.2 below real (1.0); 0.8 above blurred lines, horizontal lines and noise (0.0)",
+        ),
+        _threshold(
+            key="vertical_lines_distinct_patterns", notebook="05",
+            metric="distinct line patterns / detected images", value=0.5, higher_is_better=True,
+            samples=1000, calibration="judge:vertical_lines",
+            calibration_column="rule detector: distinct patterns",
+            good_cases=_GOOD_IMAGES, bad_cases=("collapsed to one image",),
+            margin="0.43 below real (0.93); 0.5 above a collapsed generator (0.001)",
+        ),
+        # ----------------------------------------------------- 06 road signs (DCGAN)
+        _threshold(
+            key="road_signs_fid", notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
+            higher_is_better=False, samples=1000, calibration="judge:road_signs", calibration_column="FID",
+            good_cases=_GOOD_IMAGES,
+            bad_cases=("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs", "uniform noise"),
+            margin=("a reference DCGAN scores 1.3 after 1000 steps and 0.8 after 2000 (2.3x and 3.8x "
+                    "below), mild blur 2.4; collapse to one sign (8.3) is 2.8x above"),
+        ),
+        _threshold(
+            key="road_signs_share_30", notebook="06", metric="share judged speed_limit_30", value=0.8,
+            higher_is_better=True, samples=1000, calibration="judge:road_signs",
+            calibration_column="judged speed_limit_30",
+            good_cases=_GOOD_IMAGES, bad_cases=("wrong class: stop signs", "uniform noise"),
+            margin="0.2 below real (1.0); 0.35 above uniform noise (0.45)",
+        ),
+        # ---------------------------------------------------- 09 conditional road signs
+        _threshold(
+            key="conditional_accuracy", notebook="09", metric="accuracy on the asked-for class",
+            value=0.8, higher_is_better=True, samples=1000, calibration="conditional",
+            calibration_column="overall",
+            good_cases=_GOOD_IMAGES,
+            bad_cases=("label ignored (labels shuffled)", "wrong class: every sign a stop sign", "uniform noise"),
+            margin="0.2 below real (1.0); 0.54 above a generator that ignores its label (0.24-0.26)",
+        ),
+        _threshold(
+            key="conditional_worst_class", notebook="09", metric="accuracy of the worst class",
+            value=0.6, higher_is_better=True, samples=1000, calibration="conditional",
+            calibration_column="worst class",
+            good_cases=_GOOD_IMAGES,
+            bad_cases=("label ignored (labels shuffled)", "wrong class: every sign a stop sign", "uniform noise"),
+            margin="0.4 below real (1.0); 0.38 above a generator that ignores its label (0.22)",
+        ),
+        # ----------------------------------------------------------------- 11 pix2pix
+        _threshold(
+            key="pix2pix_l1", notebook="11", metric="per-pixel L1 on held-out pairs", value=0.05,
+            higher_is_better=False, samples=300, calibration="pix2pix", calibration_column="L1",
+            good_cases=("held-out real (targets)", "good stand-in: + noise 0.05", "blurred: sigma 1.5"),
+            bad_cases=("misplaced by 4 pixels", "copies the input (violet circles)", "blank white",
+                       "collapsed to one image", "uniform noise"),
+            margin="2.1x the noisy stand-in (0.023); a 4-pixel misplacement (0.080) is 1.6x above",
+        ),
+        _threshold(
+            key="pix2pix_iou", notebook="11", metric="green-mask IoU on held-out pairs", value=0.7,
+            higher_is_better=True, samples=300, calibration="pix2pix", calibration_column="green IoU",
+            good_cases=("held-out real (targets)", "good stand-in: + noise 0.05", "blurred: sigma 1.5"),
+            bad_cases=("misplaced by 4 pixels", "copies the input (violet circles)", "blank white",
+                       "collapsed to one image", "uniform noise"),
+            margin="0.27 below blurred outputs (0.97); 0.26 above a 4-pixel misplacement (0.44)",
+        ),
+        # ---------------------------------------------------------------- 12 CycleGAN
+        _threshold(
+            key="cyclegan_judged_square", notebook="12", metric="translated circles judged squares",
+            value=0.8, higher_is_better=True, samples=300, calibration="cyclegan",
+            calibration_column="judged square",
+            good_cases=("real squares", "good stand-in: squares + noise 0.05"),
+            bad_cases=("not translated (the circles)", "uniform noise"),
+            margin="0.2 below real squares (1.0); 0.8 above untranslated circles (0.0)",
+        ),
+        _threshold(
+            key="cyclegan_cycle_l1", notebook="12", metric="cycle reconstruction L1", value=0.06,
+            higher_is_better=False, samples=300, calibration="cyclegan", calibration_column="cycle L1",
+            good_cases=("cycle: perfect reconstruction", "cycle: good stand-in: + noise 0.05",
+                        "cycle: blurred: sigma 1.5"),
+            bad_cases=("cycle: other circles (content lost)", "cycle: uniform noise"),
+            margin="2.7x the noisy stand-in (0.023); losing the content (0.125) is 2.1x above",
+        ),
+    ], key=lambda threshold: threshold.notebook)
+}
+
+
+def thresholds_for(notebook: str) -> list[Threshold]:
+    """Return the thresholds of one notebook (``"01"``, ``"05"``, ...).
+
+    Example:
+        >>> [threshold.key for threshold in thresholds_for("01")]
+        ['sin_mean_abs_error', 'sin_x_wasserstein']
+    """
+    return [threshold for threshold in THRESHOLDS.values() if threshold.notebook == notebook]

@@ -1,0 +1,227 @@
+"""The judge classifiers: accuracy, cache, bad input, and the calibration of every image measure.
+
+The four judges train once per test session, into one folder under pytest's session temp
+folder (a later module that asks for them loads them from there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils.data import circles, road_signs, squares
+from course_utils.metrics import calibration, judges
+from course_utils.metrics.checks import MetricInputError
+from course_utils.metrics.conditional import conditional_accuracy
+from course_utils.metrics.image_distances import judge_fid, judge_kid
+from course_utils.metrics.judges import (
+    JUDGE_SPECS,
+    JudgeError,
+    held_out_set,
+    judge_path,
+    load_judge,
+    not_vertical_lines,
+    reference_images,
+)
+from course_utils.metrics.thresholds import THRESHOLDS
+from course_utils.metrics.translation import translated_class_share
+
+JUDGE_NAMES = tuple(JUDGE_SPECS)
+
+
+@pytest.fixture(scope="module")
+def judge_folder(tmp_path_factory: pytest.TempPathFactory):
+    return tmp_path_factory.getbasetemp() / "metrics-judges"
+
+
+@pytest.fixture(scope="module")
+def trained(judge_folder):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_DATA_DIR", str(judge_folder))
+        return {name: load_judge(name, verbose=False) for name in JUDGE_NAMES}
+
+
+@pytest.fixture
+def in_judge_folder(judge_folder, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(judge_folder))
+    return judge_folder
+
+
+# ------------------------------------------------------------------------------ accuracy
+
+
+@pytest.mark.parametrize("name", JUDGE_NAMES)
+def test_each_judge_reaches_its_stated_accuracy_on_held_out_data(trained, name):
+    judge = trained[name]
+    images, labels = held_out_set(name)
+    accuracy = judge.accuracy_on(images, labels)
+    assert accuracy >= JUDGE_SPECS[name].min_accuracy
+    assert accuracy == pytest.approx(judge.accuracy, abs=1e-3)  # what was stored beside it
+    if name != "digits":  # fresh images from yet another seed
+        fresh_images, fresh_labels = reference_images(name, 400, seed=12345)
+        assert judge.accuracy_on(fresh_images, fresh_labels) >= JUDGE_SPECS[name].min_accuracy
+
+
+def test_vertical_lines_judge_rejects_every_kind_of_negative(trained):
+    judge = trained["vertical_lines"]
+    negatives = not_vertical_lines(900, seed=99)
+    assert judge.class_share(negatives, "vertical_lines") < 0.03
+
+
+def test_shapes_judge_tells_circles_from_squares_whatever_the_colour(trained):
+    judge = trained["shapes"]
+    assert translated_class_share(judge, squares(200, seed=77), "square") > 0.95
+    assert translated_class_share(judge, circles(200, seed=78), "square") < 0.05
+
+
+# -------------------------------------------------------------------------------- cache
+
+
+def test_judges_are_cached_with_their_facts_and_no_temporary_files(trained, in_judge_folder, monkeypatch):
+    for name, judge in trained.items():
+        path = judge_path(name)
+        assert path == judge.path and path.exists() and path.with_suffix(".json").exists()
+        assert f"data{judges._data_version()}" in path.name and path.name.endswith("-seed0.keras")
+        assert judge.facts["held_out_accuracy"] == judge.accuracy
+        assert judge.training_seconds > 0
+    leftovers = [p.name for p in (in_judge_folder / "judges").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+    # A fresh process (empty memory cache) loads from disk instead of training.
+    monkeypatch.setattr(judges, "_LOADED", {})
+    monkeypatch.setattr(judges, "train_judge", lambda *a, **k: pytest.fail("retrained a cached judge"))
+    reloaded = load_judge("digits")
+    images, _ = reference_images("digits", 50)
+    np.testing.assert_allclose(reloaded.features(images), trained["digits"].features(images), atol=1e-5)
+
+
+def test_cache_key_changes_with_data_version_and_seed(in_judge_folder, monkeypatch):
+    first = judge_path("road_signs", seed=0)
+    assert judge_path("road_signs", seed=1) != first
+    monkeypatch.setattr(judges, "_data_version", lambda: "999")
+    assert judge_path("road_signs", seed=0) != first
+
+
+def test_keras_debugging_caps_are_lifted_while_training_and_restored():
+    keras = pytest.importorskip("keras")
+    keras.config.set_max_epochs(1)
+    keras.config.set_max_steps_per_epoch(2)
+    try:
+        with judges._KerasCapsLifted():
+            assert keras.config.max_epochs() is None
+            assert keras.config.max_steps_per_epoch() is None
+        assert keras.config.max_epochs() == 1
+        assert keras.config.max_steps_per_epoch() == 2
+    finally:
+        keras.config.set_max_epochs(None)
+        keras.config.set_max_steps_per_epoch(None)
+
+
+def test_a_corrupt_cache_file_is_retrained(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    path = judge_path("digits", seed=3)
+    path.write_text("not a keras file")
+    path.with_suffix(".json").write_text("{}")
+    calls = []
+    monkeypatch.setattr(judges, "train_judge", lambda name, seed, verbose: calls.append((name, seed)) or "new")
+    assert load_judge("digits", seed=3, verbose=False) == "new"
+    assert calls == [("digits", 3)]
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_a_judge_refuses_images_it_was_not_trained_on(trained):
+    signs = trained["road_signs"]
+    with pytest.raises(JudgeError, match=r"reads 32x32 RGB images.*\(10, 64, 64, 3\)"):
+        signs.predict(np.zeros((10, 64, 64, 3)))
+    with pytest.raises(JudgeError, match=r"reads 32x32 RGB images"):
+        signs.features(np.zeros((10, 32, 32, 1)))
+    with pytest.raises(JudgeError, match=r"grey \(1 channel\)"):
+        trained["digits"].predict(np.zeros((10, 32, 32, 3)))
+    with pytest.raises(MetricInputError, match=r"\(images \+ 1\) / 2"):
+        signs.predict(np.full((10, 32, 32, 3), -1.0))
+
+
+def test_unknown_judges_classes_and_label_counts_are_refused(trained):
+    with pytest.raises(JudgeError, match="Unknown judge 'cats'"):
+        load_judge("cats")
+    with pytest.raises(JudgeError, match="knows speed_limit_30"):
+        trained["road_signs"].class_share(np.zeros((2, 32, 32, 3)), "yield")
+    with pytest.raises(JudgeError, match="0 to 3"):
+        trained["road_signs"].class_index(7)
+    images, labels = reference_images("road_signs", 8)
+    with pytest.raises(MetricInputError, match="8 images but 5"):
+        conditional_accuracy(trained["road_signs"], images, labels[:5])
+
+
+def test_fid_and_kid_need_the_fixed_number_of_images(trained):
+    real, _ = reference_images("shapes", 100)
+    with pytest.raises(MetricInputError, match="fixed N = 1000"):
+        judge_fid(trained["shapes"], real, real)
+    with pytest.raises(MetricInputError, match="more samples than features"):
+        judge_fid(trained["shapes"], real, real, samples=50)
+    with pytest.raises(MetricInputError, match="same size"):
+        judge_kid(trained["shapes"], real, np.zeros((100, 32, 32, 3)), samples=100)
+
+
+# ----------------------------------------------------------------------------- FID / KID
+
+
+def test_fid_of_a_held_out_split_is_small_and_of_noise_is_large(trained):
+    judge = trained["road_signs"]
+    real, _ = reference_images("road_signs", 1000, seed=1)
+    held_out, _ = reference_images("road_signs", 1000, seed=2)
+    noise = calibration.uniform_noise(real.shape, seed=3)
+    same, far = judge_fid(judge, real, held_out), judge_fid(judge, real, noise)
+    assert same < 0.5 and far > 10 and far > 50 * same
+    same_kid, far_kid = judge_kid(judge, real, held_out), judge_kid(judge, real, noise)
+    assert abs(same_kid) < 0.05 and far_kid > 1 and far_kid > 50 * abs(same_kid)
+
+
+def test_conditional_accuracy_counts_per_asked_class(trained):
+    judge = trained["road_signs"]
+    images, labels = road_signs(200, seed=31)
+    result = conditional_accuracy(judge, images, labels)
+    assert result.overall > 0.95 and set(result.per_class) == set(judge.classes)
+    assert sum(result.counts.values()) == 200
+    # Ask for "stop" on every image: only the real stop signs are right.
+    stop = conditional_accuracy(judge, images, ["stop"] * 200)
+    assert list(stop.per_class) == ["stop"]
+    assert stop.overall == pytest.approx(np.mean(labels == 2), abs=0.03)
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def _check(table: calibration.CalibrationTable, calibration_name: str) -> int:
+    checked = 0
+    for threshold in THRESHOLDS.values():
+        if threshold.calibration != calibration_name:
+            continue
+        column = table.column(threshold.calibration_column)
+        for case in threshold.good_cases:
+            assert threshold.passes(column[case]), (threshold.key, case, column[case])
+        for case in threshold.bad_cases:
+            assert not threshold.passes(column[case]), (threshold.key, case, column[case])
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", JUDGE_NAMES)
+def test_judge_thresholds_separate_real_from_noise_blur_collapse_and_wrong_class(trained, name):
+    table = calibration.calibrate_judge(name, judge=trained[name])
+    fid = table.column("FID")
+    assert fid["held-out real"] < fid["uniform noise"] and fid["held-out real"] < fid["collapsed to one image"]
+    # Shapes: its thresholds are CycleGAN's (test_cyclegan_thresholds); the FID here is informative.
+    assert _check(table, f"judge:{name}") == {"road_signs": 2, "vertical_lines": 2, "shapes": 0, "digits": 2}[name]
+
+
+def test_conditional_accuracy_thresholds(trained):
+    table = calibration.calibrate_conditional(judge=trained["road_signs"])
+    assert _check(table, "conditional") == 2
+
+
+def test_cyclegan_thresholds(trained):
+    table = calibration.calibrate_cyclegan(judge=trained["shapes"])
+    assert _check(table, "cyclegan") == 2
