@@ -16,12 +16,12 @@ Example:
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from course_utils.files import atomic_output
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -235,13 +235,6 @@ def save_training_gif(
         if isinstance(frames_or_animation, FuncAnimation)
         else training_animation(frames_or_animation, **options)
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gif", dir=path.parent)
-    os.close(descriptor)
-    try:
-        animation.save(temporary_name, writer=PillowWriter(fps=int(fps)))
-        os.replace(temporary_name, path)
-    except BaseException:
-        Path(temporary_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as temporary:
+        animation.save(str(temporary), writer=PillowWriter(fps=int(fps)))
     return path

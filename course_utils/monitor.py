@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import keras
+from course_utils.files import atomic_output
 import numpy as np
 
 from course_utils import environment, plots
@@ -602,15 +602,8 @@ class TrainingMonitor(keras.callbacks.Callback):
         if path.suffix.lower() != ".png":
             raise ValueError(f"The dashboard is a PNG: the file name must end in .png, got {path.name!r}.")
         png = self.dashboard_png()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(png)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(png)
         return path
 
     def finish(self, epoch: int | None = None) -> None:

@@ -10,7 +10,7 @@ from course_utils.metrics import calibration
 from course_utils.metrics.checks import MetricInputError, as_images
 from course_utils.metrics.image_distances import frechet_distance, kernel_distance
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
-from course_utils.metrics.thresholds import THRESHOLDS
+from course_utils.metrics.thresholds import check_calibration
 from course_utils.metrics.translation import colour_mask, cycle_l1, mask_iou, paired_l1
 
 # ------------------------------------------------------------------------------- FID and KID
@@ -163,16 +163,8 @@ def test_translation_measures_refuse_mismatched_pairs():
 
 
 def _check_thresholds(table: calibration.CalibrationTable, calibration_name: str) -> int:
-    checked = 0
-    for threshold in THRESHOLDS.values():
-        if threshold.calibration != calibration_name:
-            continue
-        column = table.column(threshold.calibration_column)
-        for case in threshold.good_cases:
-            assert threshold.passes(column[case]), (threshold.key, case, column[case])
-        for case in threshold.bad_cases:
-            assert not threshold.passes(column[case]), (threshold.key, case, column[case])
-        checked += 1
+    checked, problems = check_calibration(table, calibration_name)
+    assert problems == []
     return checked
 
 

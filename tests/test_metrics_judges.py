@@ -23,7 +23,7 @@ from course_utils.metrics.judges import (
     not_vertical_lines,
     reference_images,
 )
-from course_utils.metrics.thresholds import THRESHOLDS
+from course_utils.metrics.thresholds import check_calibration
 from course_utils.metrics.translation import translated_class_share
 
 JUDGE_NAMES = tuple(JUDGE_SPECS)
@@ -195,16 +195,8 @@ def test_conditional_accuracy_counts_per_asked_class(trained):
 
 
 def _check(table: calibration.CalibrationTable, calibration_name: str) -> int:
-    checked = 0
-    for threshold in THRESHOLDS.values():
-        if threshold.calibration != calibration_name:
-            continue
-        column = table.column(threshold.calibration_column)
-        for case in threshold.good_cases:
-            assert threshold.passes(column[case]), (threshold.key, case, column[case])
-        for case in threshold.bad_cases:
-            assert not threshold.passes(column[case]), (threshold.key, case, column[case])
-        checked += 1
+    checked, problems = check_calibration(table, calibration_name)
+    assert problems == []
     return checked
 
 

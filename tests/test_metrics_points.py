@@ -25,7 +25,7 @@ from course_utils.metrics.sin_curve import (
     x_coverage,
 )
 from course_utils.metrics.slanted_land import face_share, hand_discriminator
-from course_utils.metrics.thresholds import THRESHOLDS, thresholds_for
+from course_utils.metrics.thresholds import THRESHOLDS, check_calibration, thresholds_for
 
 # ------------------------------------------------------------------------------------ sin curve
 
@@ -86,13 +86,8 @@ def test_x_coverage_needs_two_points():
 
 
 def test_sin_curve_thresholds_separate_good_from_bad_point_clouds():
-    table = calibration.calibrate_sin_curve()
-    for threshold in thresholds_for("01"):
-        column = table.column(threshold.calibration_column)
-        for case in threshold.good_cases:
-            assert threshold.passes(column[case]), (threshold.key, case, column[case])
-        for case in threshold.bad_cases:
-            assert not threshold.passes(column[case]), (threshold.key, case, column[case])
+    checked, problems = check_calibration(calibration.calibrate_sin_curve(), "sin_curve")
+    assert problems == [] and checked == len(thresholds_for("01"))
 
 
 # --------------------------------------------------------------------------------- Slanted Land
@@ -129,11 +124,8 @@ def test_face_share_bad_input():
 
 
 def test_slanted_land_thresholds_separate_faces_from_non_faces():
-    table = calibration.calibrate_slanted_land()
-    for threshold in thresholds_for("02"):
-        column = table.column(threshold.calibration_column)
-        assert all(threshold.passes(column[case]) for case in threshold.good_cases)
-        assert not any(threshold.passes(column[case]) for case in threshold.bad_cases)
+    checked, problems = check_calibration(calibration.calibrate_slanted_land(), "slanted_land")
+    assert problems == [] and checked == len(thresholds_for("02"))
 
 
 # ------------------------------------------------------------------------------ 2-D mixtures
@@ -179,15 +171,8 @@ def test_mode_coverage_bad_input():
 
 @pytest.mark.parametrize("kind", ["ring", "grid"])
 def test_mixture_thresholds_separate_good_from_bad_generators(kind):
-    table = calibration.calibrate_mixture(kind)
-    for threshold in thresholds_for("08"):
-        if not threshold.key.startswith(f"{kind}_"):
-            continue
-        column = table.column(threshold.calibration_column)
-        for case in threshold.good_cases:
-            assert threshold.passes(column[case]), (threshold.key, case)
-        for case in threshold.bad_cases:
-            assert not threshold.passes(column[case]), (threshold.key, case)
+    checked, problems = check_calibration(calibration.calibrate_mixture(kind), kind)
+    assert problems == [] and checked == 2
 
 
 def test_every_threshold_names_its_calibration():

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from course_utils.files import atomic_output
 from course_utils.build.settings import CourseSettings, setup_cell_source
 
 SOLUTIONS_FOLDER = Path("notebooks") / "solutions"
@@ -115,15 +114,8 @@ def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> bool:
     text = notebook_text(notebook)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
     return True
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from course_utils.files import atomic_output
 from course_utils.config import data_dir
 from course_utils.data.errors import DataFormatError
 
@@ -90,15 +89,8 @@ def recorded_hashes() -> dict[str, dict[str, object]]:
 
 
 def _write_records(records: dict[str, dict[str, object]]) -> None:
-    path = _record_path()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".recorded-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(records, stream, indent=2, sort_keys=True)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_output(_record_path()) as temporary:
+        temporary.write_text(json.dumps(records, indent=2, sort_keys=True), encoding="utf-8")
 
 
 def recorded_hash(url: str) -> str | None:

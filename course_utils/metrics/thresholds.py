@@ -222,3 +222,39 @@ def thresholds_for(notebook: str) -> list[Threshold]:
         ['sin_mean_abs_error', 'sin_x_wasserstein']
     """
     return [threshold for threshold in THRESHOLDS.values() if threshold.notebook == notebook]
+
+
+def check_calibration(table: object, calibration_name: str) -> tuple[int, list[str]]:
+    """Check every threshold that comes from one calibration table against that table.
+
+    Each threshold must pass all its good cases and fail all its bad cases. Run it after a
+    recalibration (for example a new ``DATA_VERSION``) to see which thresholds need moving.
+
+    Args:
+        table: a calibration table (anything with ``column(name) -> {case: value}``).
+        calibration_name: the ``calibration`` field of the thresholds to check, e.g. ``"ring"``.
+
+    Returns:
+        ``(number of thresholds checked, problems)``; no problems means every threshold
+        still separates its cases.
+
+    Example:
+        >>> class Table:
+        ...     def column(self, name):
+        ...         return {"real": 8, "blurred: std x 2": 8, "half the modes": 4, "collapsed to one mode": 1}
+        >>> check_calibration(Table(), "ring")[0] >= 1
+        True
+    """
+    checked, problems = 0, []
+    for threshold in THRESHOLDS.values():
+        if threshold.calibration != calibration_name:
+            continue
+        column = table.column(threshold.calibration_column)  # type: ignore[attr-defined]
+        for case in threshold.good_cases:
+            if not threshold.passes(column[case]):
+                problems.append(f"{threshold.key}: good case {case!r} ({column[case]:.4g}) fails")
+        for case in threshold.bad_cases:
+            if threshold.passes(column[case]):
+                problems.append(f"{threshold.key}: bad case {case!r} ({column[case]:.4g}) passes")
+        checked += 1
+    return checked, problems
