@@ -6,6 +6,10 @@ from pathlib import Path
 from typing import Any
 
 
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|")
+
+
 def _number(value: Any) -> str:
     if value is None:
         return "–"
@@ -31,7 +35,7 @@ def records_table(records: list[dict[str, Any]]) -> str:
     for record in records:
         relation = ">=" if record.get("higher_is_better") else "<="
         rows.append(
-            f"| {record.get('notebook')} | {record.get('metric')} | {_number(record.get('value'))} | "
+            f"| {record.get('notebook')} | {_cell(record.get('metric'))} | {_number(record.get('value'))} | "
             f"{relation} {_number(record.get('threshold'))} | {'PASS' if record.get('passed') else 'FAIL'} | "
             f"{record.get('mode')} | {_number(record.get('steps'))} | {_number(record.get('wall_seconds'))} | "
             f"{_number(record.get('first_pass_seconds'))} | {record.get('device')} |"
