@@ -15,16 +15,21 @@ NOTEBOOKS ?=
 FULL_NOTEBOOKS ?= notebooks/solutions
 MODE ?= fast
 LAB_ARGS ?=
+# bench runs these notebooks (numbers like "01 05"; empty: all) and writes to BENCH_OUTPUT
+BENCH_NOTEBOOKS ?=
+BENCH_OUTPUT ?= results/bench
+BENCH_ARGS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 # What the notebook tests set: fast mode, no live widgets, failed exercise checks raise.
 TEST_ENV := COURSE_HEADLESS=1 COURSE_STRICT_CHECKS=1 MPLBACKEND=Agg
 
-.PHONY: help install lab test test-unit test-notebooks test-full students execute check clean
+.PHONY: help install lab test test-unit test-notebooks test-full bench students execute check clean
 
 help:
 	@echo "make lab         create .venv if missing, install, open the course in JupyterLab"
 	@echo "make test        unit tests + every solution notebook in fast mode (nbval)"
 	@echo "make test-full   every solution notebook in full mode; all quality checks must pass (FULL_NOTEBOOKS=... for some)"
+	@echo "make bench       full-mode time to quality, peak memory, lecture recipes (BENCH_NOTEBOOKS='01 05'; BENCH_ARGS=--readme README.md)"
 	@echo "make students    regenerate student notebooks from notebooks/solutions/"
 	@echo "make execute     run solution notebooks (MODE=fast|full, NOTEBOOKS='01 05') into $(EXECUTED)/"
 	@echo "make check       notebooks in sync, no outputs, titles, badges, setup cells, syntax"
@@ -55,6 +60,10 @@ test-full: $(STAMP)
 	@rm -rf results/full && mkdir -p results/full
 	$(TEST_ENV) COURSE_MODE=full COURSE_RESULTS_DIR=$(CURDIR)/results/full $(BIN)/python -m pytest $(FULL_NOTEBOOKS) $(NBVAL); \
 	status=$$?; $(BIN)/python -m course_utils.build report results/full; exit $$status
+
+# A benchmark reports figures; it fails only when a notebook cannot run.
+bench: $(STAMP)
+	$(BIN)/python -m course_utils.build bench --output $(BENCH_OUTPUT) $(BENCH_ARGS) $(BENCH_NOTEBOOKS)
 
 students: $(STAMP)
 	$(BIN)/python -m course_utils.build students

@@ -216,4 +216,4 @@ def test_conditional_accuracy_thresholds(trained):
 
 def test_cyclegan_thresholds(trained):
     table = calibration.calibrate_cyclegan(judge=trained["shapes"])
-    assert _check(table, "cyclegan") == 2
+    assert _check(table, "cyclegan") == 3

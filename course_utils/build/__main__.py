@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_utils.build {students,execute,check,report}``."""
+"""Command line: ``python -m course_utils.build {students,execute,bench,check,report}``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_utils.build.bench import run_bench
 from course_utils.build.checks import find_problems
 from course_utils.build.course_notebooks import NotebookError, select_notebooks
 from course_utils.build.execute import execute_notebooks
@@ -28,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     execute.add_argument("notebooks", nargs="*", help="numbers (01), names (01_sin_gan) or paths; default: all")
     execute.add_argument("--mode", choices=("fast", "full"), default="fast")
     execute.add_argument("--output", type=Path, default=Path("executed"), help="folder for executed copies")
+    bench = commands.add_parser("bench", help="full-mode time to quality and peak memory per notebook, with the lecture's recipes")
+    bench.add_argument("notebooks", nargs="*", help="numbers (01), names or paths; default: all")
+    bench.add_argument("--output", type=Path, default=Path("results/bench"), help="folder for bench.json, bench.md, executed copies")
+    bench.add_argument("--mode", choices=("fast", "full"), default="full", help="full (default); fast only to try the command")
+    bench.add_argument("--no-recipes", action="store_true", help="skip the lecture's recipes (01, 05)")
+    bench.add_argument("--readme", type=Path, default=None, help="also put the table into this README between its bench markers")
     commands.add_parser("check", help="fail if notebooks are stale, hold outputs, or lack badge/setup/title")
     report = commands.add_parser("report", help="print the quality records of a results folder")
     report.add_argument("results", type=Path, help="a COURSE_RESULTS_DIR holding quality.jsonl")
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             print("✓ Notebooks are in sync, clean, and have their title, badge and setup cell.")
             return 0
         lessons = select_notebooks(root, arguments.notebooks)
+        if arguments.command == "bench":
+            benches = run_bench(lessons, root, arguments.output, mode=arguments.mode,
+                                recipes=not arguments.no_recipes, readme=arguments.readme)
+            return 1 if any(bench.error for bench in benches) else 0
         results = execute_notebooks(lessons, arguments.output, arguments.mode)
         failed = [result.notebook for result in results if result.error or any(not r["passed"] for r in result.records if r.get("mode") == "full")]
         total = sum(result.seconds for result in results)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import nbformat
 
 from course_utils.build.course_notebooks import CourseNotebook, read_notebook, write_notebook
 from course_utils.config import MODES, CourseConfigError, ensure_writable_dir
@@ -23,6 +27,7 @@ class ExecutionResult:
     output_path: Path
     error: str | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
+    epilogue_output: str = ""
 
 
 def _read_new_records(path: Path, offset: int, notebook: str) -> list[dict[str, Any]]:
@@ -35,18 +40,28 @@ def _read_new_records(path: Path, offset: int, notebook: str) -> list[dict[str, 
     return [record for record in records if record.get("notebook") == notebook]
 
 
+def _cell_text(cell: Any) -> str:
+    return "".join(output.get("text", "") for output in cell.get("outputs", []) if output.get("output_type") == "stream")
+
+
 def execute_notebook(
-    lesson: CourseNotebook, output_dir: Path, mode: str, results_dir: Path, timeout: int = 1800
+    lesson: CourseNotebook, output_dir: Path, mode: str, results_dir: Path, timeout: int = 1800,
+    epilogue: str | None = None,
 ) -> ExecutionResult:
     """Run one solution notebook in a fresh kernel and write the executed copy to ``output_dir``.
 
     A notebook that fails is written as ``NAME.FAILED.ipynb`` (outputs up to the failing cell),
     so the executed folder never holds a half-run notebook under the lesson's own name.
+    ``epilogue`` is code run in the same kernel after the last cell (the benchmark reads the
+    kernel's peak memory this way); its printed text is returned in ``epilogue_output`` and the
+    cell is left out of the executed copy.
     """
     from nbclient import NotebookClient  # noqa: PLC0415 - only needed here
     from nbclient.exceptions import CellExecutionError  # noqa: PLC0415
 
     notebook = read_notebook(lesson.solution_path)
+    if epilogue is not None:
+        notebook.cells.append(nbformat.v4.new_code_cell(epilogue))
     records_path = results_dir / RECORDS_FILE
     offset = records_path.stat().st_size if records_path.exists() else 0
     client = NotebookClient(
@@ -64,6 +79,7 @@ def execute_notebook(
     except Exception as failure:  # kernel died, timeout, ...
         error = f"{type(failure).__name__}: {failure}"
     seconds = time.perf_counter() - started
+    epilogue_output = _cell_text(notebook.cells.pop()) if epilogue is not None else ""
     name = lesson.name if error is None else f"{lesson.name}.FAILED"
     output_path = output_dir / f"{name}.ipynb"
     write_notebook(notebook, output_path)
@@ -75,7 +91,40 @@ def execute_notebook(
         output_path=output_path,
         error=error,
         records=_read_new_records(records_path, offset, lesson.name),
+        epilogue_output=epilogue_output,
     )
+
+
+@contextmanager
+def course_environment(mode: str, results_dir: Path) -> Iterator[None]:
+    """Set what an executed notebook reads (mode, headless, results folder); restore it afterwards.
+
+    Example:
+        >>> with course_environment("fast", Path("/tmp/results")):
+        ...     os.environ["COURSE_MODE"]
+        'fast'
+    """
+    keys = ("COURSE_MODE", "COURSE_HEADLESS", "COURSE_RESULTS_DIR")
+    saved = {key: os.environ.get(key) for key in keys}
+    os.environ.update(COURSE_MODE=mode, COURSE_HEADLESS="1", COURSE_RESULTS_DIR=str(results_dir))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def print_result(result: ExecutionResult) -> None:
+    """Print one notebook's time, status and quality verdicts."""
+    status = "ok" if result.error is None else f"FAILED: {result.error}"
+    print(f"  {result.seconds:7.1f} s  {status}  -> {result.output_path}", flush=True)
+    for record in result.records:
+        verdict = "PASS" if record["passed"] else "FAIL"
+        relation = ">=" if record["higher_is_better"] else "<="
+        print(f"           {verdict} {record['metric']} = {record['value']:.4g} ({relation} {record['threshold']:.4g})")
 
 
 def execute_notebooks(
@@ -92,24 +141,11 @@ def execute_notebooks(
     results_dir = ensure_writable_dir(
         Path(results_dir or os.environ.get("COURSE_RESULTS_DIR") or output_dir / "results"), "COURSE_RESULTS_DIR"
     )
-    saved = {key: os.environ.get(key) for key in ("COURSE_MODE", "COURSE_HEADLESS", "COURSE_RESULTS_DIR")}
-    os.environ.update(COURSE_MODE=mode, COURSE_HEADLESS="1", COURSE_RESULTS_DIR=str(results_dir))
     results = []
-    try:
+    with course_environment(mode, results_dir):
         for lesson in lessons:
             print(f"▶ {lesson.name} ({mode} mode) ...", flush=True)
             result = execute_notebook(lesson, output_dir, mode, results_dir)
-            status = "ok" if result.error is None else f"FAILED: {result.error}"
-            print(f"  {result.seconds:7.1f} s  {status}  -> {result.output_path}", flush=True)
-            for record in result.records:
-                verdict = "PASS" if record["passed"] else "FAIL"
-                relation = ">=" if record["higher_is_better"] else "<="
-                print(f"           {verdict} {record['metric']} = {record['value']:.4g} ({relation} {record['threshold']:.4g})")
+            print_result(result)
             results.append(result)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return results

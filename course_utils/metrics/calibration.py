@@ -449,9 +449,10 @@ def calibrate_pix2pix(samples: int = TRANSLATION_SAMPLES, seed: int = CALIBRATIO
 def calibrate_cyclegan(
     samples: int = TRANSLATION_SAMPLES, seed: int = CALIBRATION_SEED, judge_seed: int = 0, judge: Judge | None = None
 ) -> CalibrationTable:
-    """The shape judge's verdict on "translated circles" and the cycle L1 (notebook 12).
+    """The shape judge's verdict on translations both ways and the cycle L1 (notebook 12).
 
-    The translated-images column is the share the shapes judge calls squares; the cycle
+    "judged square" is the share the shapes judge calls squares (circles -> squares),
+    "judged circle" the share it calls circles (squares -> circles); the cycle
     column treats the case's images as reconstructions of real circles.
 
     Example:
@@ -465,13 +466,16 @@ def calibrate_cyclegan(
     judge = load_judge("shapes", judge_seed) if judge is None else judge
     circles = data.circles(samples, seed=seed + 2)
     squares = data.squares(samples, seed=seed + 3)
-    translations = {
-        "real squares": squares,
-        f"good stand-in: squares + noise {GOOD_NOISE}": noisy(squares, GOOD_NOISE, seed + 4),
-        f"blurred squares: sigma {STRONG_BLUR}": blurred(squares, STRONG_BLUR),
-        "collapsed to one square image": collapsed(squares),
-        "not translated (the circles)": circles,
-        "uniform noise": uniform_noise(squares.shape, seed + 5),
+    translations = {  # case -> (images, the class a good translation is judged)
+        "real squares": (squares, "square"),
+        f"good stand-in: squares + noise {GOOD_NOISE}": (noisy(squares, GOOD_NOISE, seed + 4), "square"),
+        f"blurred squares: sigma {STRONG_BLUR}": (blurred(squares, STRONG_BLUR), "square"),
+        "collapsed to one square image": (collapsed(squares), "square"),
+        "not translated (the circles)": (circles, "square"),
+        "real circles": (circles, "circle"),
+        f"good stand-in: circles + noise {GOOD_NOISE}": (noisy(circles, GOOD_NOISE, seed + 7), "circle"),
+        "not translated (the squares)": (squares, "circle"),
+        "uniform noise": (uniform_noise(squares.shape, seed + 5), "both"),
     }
     reconstructions = {
         "perfect reconstruction": circles,
@@ -481,16 +485,19 @@ def calibrate_cyclegan(
         "other circles (content lost)": data.circles(samples, seed=seed + 6),
         "uniform noise": uniform_noise(circles.shape, seed + 5),
     }
-    table = CalibrationTable("CycleGAN: circles -> squares, 64x64 (notebook 12)",
-                             ("judged square", "cycle L1"), samples, seed,
+    table = CalibrationTable("CycleGAN: circles <-> squares, 64x64 (notebook 12)",
+                             ("judged square", "judged circle", "cycle L1"), samples, seed,
                              note=f"Shapes judge seed {judge.facts['seed']}; cycle L1 against real circles.")
-    for case, images in translations.items():
+    nan = float("nan")
+    for case, (images, target) in translations.items():
         started = time.perf_counter()
-        table.rows[case] = (judge.class_share(images, "square"), float("nan"))
+        judged_square = judge.class_share(images, "square") if target in ("square", "both") else nan
+        judged_circle = judge.class_share(images, "circle") if target in ("circle", "both") else nan
+        table.rows[case] = (judged_square, judged_circle, nan)
         table.seconds[case] = time.perf_counter() - started
     for case, images in reconstructions.items():
         started = time.perf_counter()
-        table.rows[f"cycle: {case}"] = (float("nan"), cycle_l1(circles, images))
+        table.rows[f"cycle: {case}"] = (nan, nan, cycle_l1(circles, images))
         table.seconds[f"cycle: {case}"] = time.perf_counter() - started
     return table
 

@@ -1,0 +1,113 @@
+"""``make bench`` on a tiny course: tables, peak memory, the lecture-recipe comparison, the README block."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.build.bench import (
+    README_END,
+    README_START,
+    NotebookBench,
+    parse_peak_memory,
+    recipes_table,
+    run_bench,
+    speedup,
+    target_lines,
+    update_readme,
+)
+from course_utils.build.course_notebooks import select_notebooks
+from course_utils.config import CourseConfigError
+
+LESSON = '''
+import time
+import course_utils
+course = course_utils.start_notebook("01_tiny")
+started = time.perf_counter()
+ballast = bytearray(64 * 2**20)  # 64 MB, so the peak memory has something to see
+course_utils.quality_check("tiny measure", 0.02, 0.05, higher_is_better=False, steps=10,
+                           first_pass_step=4, first_pass_seconds=0.5)
+'''
+
+RECIPE = '''
+import json
+print("training...")
+print(json.dumps({"recipe": "lecture (eager, two tapes)", "steps": 100, "batch_size": 150, "wall_seconds": 20.0,
+                  "first_pass_step": 80, "first_pass_seconds": 16.0, "final_value": 0.04, "threshold": 0.05,
+                  "higher_is_better": False, "metric": "tiny measure"}))
+'''
+
+
+@pytest.fixture
+def tiny_course(tmp_path):
+    root = tmp_path / "course"
+    (root / "notebooks" / "solutions").mkdir(parents=True)
+    (root / "benchmarks").mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · Tiny"),
+                                               nbformat.v4.new_code_cell(LESSON.strip())])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, str(root / "notebooks" / "solutions" / "01_tiny.ipynb"))
+    (root / "benchmarks" / "lecture_recipe_01.py").write_text(RECIPE.strip())
+    (root / "README.md").write_text(f"# Course\n\n{README_START}\nold table\n{README_END}\n\nMore text.\n")
+    return root
+
+
+def test_bench_records_time_to_quality_memory_and_the_lecture_recipe(tiny_course, monkeypatch):
+    root = tiny_course
+    output = root / "results" / "bench"
+    (bench,) = run_bench(select_notebooks(root, ["01"]), root, output, mode="fast", readme=root / "README.md")
+    assert bench.error is None and bench.passed
+    assert bench.peak_rss_mb is not None and bench.peak_rss_mb > 64
+    assert bench.primary["first_pass_seconds"] == 0.5
+    assert bench.recipes[0]["first_pass_seconds"] == 16.0
+
+    saved = json.loads((output / "bench.json").read_text())
+    assert saved["machine"]["device"].startswith(("CPU", "GPU"))
+    assert saved["notebooks"][0]["records"][0]["metric"] == "tiny measure"
+    markdown = (output / "bench.md").read_text()
+    assert "| 01_tiny | 10 |" in markdown and "PASS" in markdown
+    assert "32x" in markdown  # 16 s against 0.5 s
+    assert "more than" not in markdown
+    executed = nbformat.read(str(output / "executed" / "01_tiny.ipynb"), as_version=4)
+    assert len(executed.cells) == 2  # the memory cell is not left in the executed copy
+
+    readme = (root / "README.md").read_text()
+    assert "old table" not in readme and "| 01_tiny |" in readme and readme.endswith("More text.\n")
+
+
+def test_a_failing_notebook_is_reported_not_hidden(tiny_course):
+    path = tiny_course / "notebooks" / "solutions" / "01_tiny.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    notebook.cells[1].source = "raise RuntimeError('broken lesson')"
+    nbformat.write(notebook, str(path))
+    (bench,) = run_bench(select_notebooks(tiny_course, ["01"]), tiny_course, tiny_course / "out", mode="fast", recipes=False)
+    assert bench.error is not None and "broken lesson" in bench.error and not bench.passed
+    assert "notebook failed" in (tiny_course / "out" / "bench.md").read_text()
+
+
+def test_a_recipe_that_never_passes_gives_a_lower_bound():
+    assert speedup({"first_pass_seconds": 2.0}, {"first_pass_seconds": None, "wall_seconds": 60.0}) == (30.0, False)
+    assert speedup({"first_pass_seconds": None}, {"first_pass_seconds": 5.0, "wall_seconds": 60.0}) == (None, False)
+    bench = NotebookBench("01_sin_gan", 50.0, None, [{"metric": "m", "value": 0.04, "threshold": 0.05, "higher_is_better": False,
+                                                     "passed": True, "steps": 4000, "first_pass_step": 900, "first_pass_seconds": 4.0}])
+    bench.recipes.append({"recipe": "lecture", "steps": 5000, "batch_size": 150, "wall_seconds": 60.0, "first_pass_step": None,
+                          "first_pass_seconds": None, "final_value": 0.2, "threshold": 0.05, "higher_is_better": False})
+    assert "> 15x (lecture never passed)" in recipes_table([bench])
+    assert any("more than 15x" in line and "MISSED" not in line for line in target_lines([bench]))
+
+
+def test_targets_name_a_slow_notebook():
+    slow = NotebookBench("02_slanted_land", 75.0, None, [{"metric": "m", "value": 1.0, "threshold": 0.8, "passed": True}])
+    (line,) = target_lines([slow])
+    assert "target < 60 s" in line and line.endswith("MISSED")
+
+
+def test_memory_line_missing_gives_none_and_readme_without_markers_is_refused(tmp_path):
+    assert parse_peak_memory("no marker here") == {"peak_rss_mb": None, "peak_gpu_mb": None}
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers\n")
+    with pytest.raises(CourseConfigError, match="bench:start"):
+        update_readme(readme, "| table |\n")
+    assert readme.read_text() == "# no markers\n"
