@@ -176,6 +176,23 @@ THRESHOLDS: dict[str, Threshold] = {
             bad_cases=("label ignored (labels shuffled)", "wrong class: every sign a stop sign", "uniform noise"),
             margin="the issue's bar (every class >= 90 %): 0.1 below real (1.0); 0.68 above a generator that ignores its label (0.22)",
         ),
+        # ------------------------------------------------ 10 the latent space (InfoGAN)
+        _threshold(
+            key="infogan_category_accuracy", notebook="10",
+            metric="InfoGAN categorical code -> digit accuracy (matched)", value=0.55, higher_is_better=True,
+            samples=1000, calibration="notebook:10 (InfoGAN runs on digits)", calibration_column="matched accuracy",
+            good_cases=("3000-step runs: 0.71, 0.72, 0.88",),
+            bad_cases=("codes shuffled (chance): 0.14", "1000-step run: 0.53"),
+            margin="4x chance (0.14); 0.16 below the weakest 3000-step run (0.71); a 1000-step run (0.53) fails",
+        ),
+        _threshold(
+            key="infogan_continuous_correlation", notebook="10",
+            metric="InfoGAN weakest continuous code |corr| with its factor", value=0.5, higher_is_better=True,
+            samples=1000, calibration="notebook:10 (InfoGAN runs on digits)", calibration_column="weakest |corr|",
+            good_cases=("3000-step runs: 0.72, 0.74, 0.80",),
+            bad_cases=("codes shuffled (chance): 0.005",),
+            margin="0.22 below the weakest 3000-step run (0.72); 0.5 above chance",
+        ),
         # ----------------------------------------------------------------- 11 pix2pix
         _threshold(
             key="pix2pix_l1", notebook="11", metric="per-pixel L1 on held-out pairs", value=0.05,
@@ -219,6 +236,23 @@ THRESHOLDS: dict[str, Threshold] = {
                         "cycle: blurred: sigma 1.5"),
             bad_cases=("cycle: other circles (content lost)", "cycle: uniform noise"),
             margin="2.7x the noisy stand-in (0.023); losing the content (0.125) is 2.1x above",
+        ),
+        # ------------------------------------------------------------ 13 beyond GANs
+        _threshold(
+            key="pixelcnn_bits", notebook="13", metric="PixelCNN held-out bits/dim", value=0.29,
+            higher_is_better=False, samples=300, calibration="notebook:13 (binary 14x14 digits)",
+            calibration_column="held-out bits/dim",
+            good_cases=("20 epochs: 0.265-0.268",),
+            bad_cases=("uniform: 1.0", "independent pixels: 0.552", "the RBM: 0.379", "PixelCNN after 3-5 epochs: 0.29-0.30"),
+            margin="0.02 above 20 epochs (epoch-to-epoch wobble about 0.005); an under-trained PixelCNN (0.29-0.30) fails",
+        ),
+        _threshold(
+            key="rbm_bits", notebook="13", metric="RBM held-out bits/dim", value=0.45,
+            higher_is_better=False, samples=300, calibration="notebook:13 (binary 14x14 digits, exact partition function)",
+            calibration_column="held-out bits/dim",
+            good_cases=("30 epochs of CD-1: 0.379",),
+            bad_cases=("independent pixels (the RBM at epoch 0): 0.552", "5 epochs: 0.472"),
+            margin="0.07 above 30 epochs (0.379); 0.1 below independent pixels (0.552)",
         ),
     ], key=lambda threshold: threshold.notebook)
 }
