@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Callable
@@ -111,3 +112,13 @@ def run_eager_recipe(
 def print_result(result: dict[str, Any]) -> None:
     """Print a recipe's result as one JSON line (the benchmark reads the last line of output)."""
     print(json.dumps(result))
+
+
+def main(run: Callable[..., dict[str, Any]], description: str, steps: int, check_every: int) -> None:
+    """The recipe scripts' command line: ``--steps``, ``--check-every``, ``--seed``; prints the JSON line."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument("--check-every", type=int, default=check_every)
+    parser.add_argument("--seed", type=int, default=0)
+    arguments = parser.parse_args()
+    print_result(run(check_every=arguments.check_every, seed=arguments.seed, steps=arguments.steps))

@@ -12,7 +12,6 @@ Run from the repository root (``make bench`` does, for notebook 01):
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ environment.silence_tensorflow()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from eager_recipe import print_result, run_eager_recipe  # noqa: E402
+from eager_recipe import main, run_eager_recipe  # noqa: E402
 
 from course_utils import data, metrics, seeding  # noqa: E402
 from course_utils.metrics.thresholds import THRESHOLDS  # noqa: E402
@@ -57,9 +56,4 @@ def run(check_every: int = 100, seed: int = 0, steps: int = STEPS) -> dict:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--check-every", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
-    arguments = parser.parse_args()
-    print_result(run(arguments.check_every, arguments.seed, arguments.steps))
+    main(run, __doc__.splitlines()[0], STEPS, 100)
