@@ -106,7 +106,8 @@ def course_environment(mode: str, results_dir: Path) -> Iterator[None]:
     """
     keys = ("COURSE_MODE", "COURSE_HEADLESS", "COURSE_RESULTS_DIR")
     saved = {key: os.environ.get(key) for key in keys}
-    os.environ.update(COURSE_MODE=mode, COURSE_HEADLESS="1", COURSE_RESULTS_DIR=str(results_dir))
+    # Absolute: the kernel runs in the notebook's folder, where a relative path means another place.
+    os.environ.update(COURSE_MODE=mode, COURSE_HEADLESS="1", COURSE_RESULTS_DIR=str(Path(results_dir).resolve()))
     try:
         yield
     finally:
