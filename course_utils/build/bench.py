@@ -294,8 +294,11 @@ def target_lines(benches: list[NotebookBench]) -> list[str]:
 def render_markdown(machine: dict[str, Any], benches: list[NotebookBench]) -> str:
     """The whole report as Markdown: machine, notebooks table, recipes table, targets."""
     load = machine.get("load_average_at_start")
+    on_cpu = machine["device"].startswith("CPU")
+    where = (f"CPU: {machine['cpu']}, {machine['memory_gb']} GB memory" if on_cpu
+             else f"{machine['device']} (CPU: {machine['cpu']}, {machine['memory_gb']} GB memory)")
     parts = [
-        f"Measured {machine['date']} on {machine['device']} ({machine['cpu']}, {machine['memory_gb']} GB), "
+        f"Measured {machine['date']} on {where}, "
         f"Python {machine['python']}, TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; "
         f"full mode, one notebook at a time" + (f"; load average {load} at the start." if load is not None else "."),
         "",
