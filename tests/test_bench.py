@@ -1,7 +1,6 @@
 """``make bench`` on a tiny course: tables, peak memory, the lecture-recipe comparison, the README block."""
 
 import json
-import textwrap
 from pathlib import Path
 
 import nbformat

@@ -221,20 +221,21 @@ def notebooks_table(benches: list[NotebookBench]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for bench in benches:
+        memory = "–" if bench.peak_rss_mb is None else f"{bench.peak_rss_mb:.0f}"
+        if bench.peak_gpu_mb is not None:
+            memory += f" (GPU {bench.peak_gpu_mb:.0f})"
         if bench.error is not None:
             rows.append(f"| {bench.notebook} | – | {bench.wall_seconds:.0f} | – | – | notebook failed: "
-                        f"{_cell(bench.error)} | – | – | FAIL | {_number(bench.peak_rss_mb)} |")
+                        f"{_cell(bench.error)} | – | – | FAIL | {memory} |")
             continue
         for record in bench.records or [{}]:
             relation = ">=" if record.get("higher_is_better") else "<="
             result = "PASS" if record.get("passed") else ("FAIL" if record else "no quality check")
-            memory = bench.peak_rss_mb if bench.peak_gpu_mb is None else f"{bench.peak_rss_mb:.0f} (GPU {bench.peak_gpu_mb:.0f})"
             rows.append(
                 f"| {bench.notebook} | {_number(record.get('steps'))} | {bench.wall_seconds:.0f} | "
                 f"{_number(record.get('first_pass_step'))} | {_number(record.get('first_pass_seconds'), 3)} | "
                 f"{_cell(record.get('metric', '–'))} | {_number(record.get('value'), 3)} | "
-                f"{relation} {_number(record.get('threshold'))} | {result} | "
-                f"{_number(memory if isinstance(memory, str) else (round(memory) if memory else None))} |"
+                f"{relation} {_number(record.get('threshold'))} | {result} | {memory} |"
             )
     return "\n".join(rows)
 
