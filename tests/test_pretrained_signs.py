@@ -7,11 +7,11 @@ as tests/test_metrics_judges.py uses, so in a full run it is loaded from there.
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pretrained_helpers import newer_keras_settings_in
 
 from course_utils import config
 from course_utils.metrics import THRESHOLDS
@@ -20,8 +20,6 @@ PRETRAINED = config.shipped_data_dir("pretrained")
 GENERATOR = PRETRAINED / "road_signs_generator.keras"
 DISCRIMINATOR = PRETRAINED / "road_signs_discriminator.keras"
 FACTS = PRETRAINED / "road_signs_generator.json"
-# Written by Keras 3.14+ and refused by Keras 3.12/3.13 (Colab): the shipped files must not hold them.
-NEWER_KERAS_SETTINGS = ("quantization_config", "input_axes", "output_axes", "renorm")
 
 
 # Notebook 06 measures its generator on these (course.seed = 42): the noise of seed 44 and
@@ -29,14 +27,6 @@ NEWER_KERAS_SETTINGS = ("quantization_config", "input_axes", "output_axes", "ren
 NOTEBOOK_NOISE_SEED = 44
 NOTEBOOK_REFERENCE_SEED = 43
 SAMPLES = 1000
-
-
-def _keys(node: object) -> set[str]:
-    if isinstance(node, dict):
-        return set(node) | {key for value in node.values() for key in _keys(value)}
-    if isinstance(node, list):
-        return {key for value in node for key in _keys(value)}
-    return set()
 
 
 def test_the_shipped_files_are_small_and_meet_the_course_bar() -> None:
@@ -53,10 +43,8 @@ def test_the_shipped_files_are_small_and_meet_the_course_bar() -> None:
 
 @pytest.mark.parametrize("path", [GENERATOR, DISCRIMINATOR], ids=["generator", "discriminator"])
 def test_the_shipped_configs_load_in_older_keras(path: Path) -> None:
-    with zipfile.ZipFile(path) as archive:
-        model_config = json.loads(archive.read("config.json"))
-    present = _keys(model_config) & set(NEWER_KERAS_SETTINGS)
-    assert not present, f"{path.name} holds settings Keras 3.12/3.13 refuse: {sorted(present)}"
+    present = newer_keras_settings_in(path)
+    assert not present, f"{path.name} holds settings Keras 3.12/3.13 refuse: {present}"
 
 
 def test_the_generator_makes_signs_the_judge_recognises_and_d_reads_them() -> None:
