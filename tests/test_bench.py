@@ -10,6 +10,7 @@ from course_utils.build.bench import (
     README_END,
     README_START,
     NotebookBench,
+    notebooks_table,
     parse_peak_memory,
     recipes_table,
     run_bench,
@@ -112,3 +113,13 @@ def test_memory_line_missing_gives_none_and_readme_without_markers_is_refused(tm
     with pytest.raises(CourseConfigError, match="bench:start"):
         update_readme(readme, "| table |\n")
     assert readme.read_text() == "# no markers\n"
+
+
+def test_a_failed_quality_check_shows_its_value_and_a_crash_shows_a_clean_message():
+    record = {"metric": "share", "value": 0.787, "threshold": 0.9, "higher_is_better": True, "passed": False,
+              "steps": 6000}
+    failed_check = NotebookBench("05_dcgan_vertical_lines", 350.0, "\x1b[31mQualityCheckFailed\x1b[39m: 0.787", [record])
+    crashed = NotebookBench("06_dcgan_road_signs", 12.0, "\x1b[31mValueError\x1b[39m: bad shape", [])
+    table = notebooks_table([failed_check, crashed]).splitlines()
+    assert table[2] == "| 05_dcgan_vertical_lines | 6000 | 350 | – | – | share | 0.787 | >= 0.9 | FAIL | – |"
+    assert "notebook failed: ValueError: bad shape |" in table[3] and "\x1b" not in table[3]

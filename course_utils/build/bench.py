@@ -201,6 +201,10 @@ def _number(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
+# The colour codes a terminal error message carries (``\x1b[31m`` ... ``\x1b[39m``): not for Markdown.
+TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|")
 
@@ -224,9 +228,9 @@ def notebooks_table(benches: list[NotebookBench]) -> str:
         memory = "–" if bench.peak_rss_mb is None else f"{bench.peak_rss_mb:.0f}"
         if bench.peak_gpu_mb is not None:
             memory += f" (GPU {bench.peak_gpu_mb:.0f})"
-        if bench.error is not None:
+        if bench.error is not None and not bench.records:  # it stopped before any quality check
             rows.append(f"| {bench.notebook} | – | {bench.wall_seconds:.0f} | – | – | notebook failed: "
-                        f"{_cell(bench.error)} | – | – | FAIL | {memory} |")
+                        f"{_cell(TERMINAL_COLOURS.sub('', bench.error))} | – | – | FAIL | {memory} |")
             continue
         for record in bench.records or [{}]:
             relation = ">=" if record.get("higher_is_better") else "<="
