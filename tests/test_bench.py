@@ -123,3 +123,31 @@ def test_a_failed_quality_check_shows_its_value_and_a_crash_shows_a_clean_messag
     table = notebooks_table([failed_check, crashed]).splitlines()
     assert table[2] == "| 05_dcgan_vertical_lines | 6000 | 350 | – | – | share | 0.787 | >= 0.9 | FAIL | – |"
     assert "notebook failed: ValueError: bad shape |" in table[3] and "\x1b" not in table[3]
+
+
+def test_merge_replaces_only_the_notebooks_measured_again(tiny_course):
+    root = tiny_course
+    output = root / "results" / "bench"
+    output.mkdir(parents=True)
+    old_recipe = {"recipe": "lecture (eager, two tapes)", "steps": 100, "batch_size": 150, "wall_seconds": 30.0,
+                  "first_pass_step": None, "first_pass_seconds": None, "final_value": 0.3, "threshold": 0.05,
+                  "higher_is_better": False, "metric": "tiny measure"}
+    earlier = {"machine": {"device": "CPU: earlier", "cpu": "earlier", "memory_gb": 1, "python": "3", "tensorflow": "2",
+                           "keras": "3", "date": "2026-01-01 00:00 UTC", "load_average_at_start": 0.1},
+               "notebooks": [{"notebook": "00_other", "wall_seconds": 5.0, "error": None, "records": []},
+                             {"notebook": "01_tiny", "wall_seconds": 99.0, "error": None, "records": [],
+                              "recipes": [old_recipe]}]}
+    (output / "bench.json").write_text(json.dumps(earlier))
+
+    (bench,) = run_bench(select_notebooks(root, ["01"]), root, output, mode="fast", recipes=False,
+                         readme=root / "README.md", merge=True)
+    assert bench.wall_seconds < 99.0
+
+    saved = json.loads((output / "bench.json").read_text())
+    assert [entry["notebook"] for entry in saved["notebooks"]] == ["00_other", "01_tiny"]
+    assert saved["notebooks"][0]["wall_seconds"] == 5.0
+    assert saved["notebooks"][1]["recipes"] == [old_recipe]  # not run again: the earlier figures stay
+    assert saved["machine"]["date"] == "2026-01-01 00:00 UTC" and set(saved["machine"]["remeasured"]) == {"01_tiny"}
+    readme = (root / "README.md").read_text()
+    assert "| 00_other |" in readme and "| 01_tiny | 10 |" in readme
+    assert "Measured again later (`bench --merge`): 01_tiny at " in readme

@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--mode", choices=("fast", "full"), default="full", help="full (default); fast only to try the command")
     bench.add_argument("--no-recipes", action="store_true", help="skip the lecture's recipes (01, 05)")
     bench.add_argument("--readme", type=Path, default=None, help="also put the table into this README between its bench markers")
+    bench.add_argument("--merge", action="store_true",
+                       help="replace only these notebooks' rows in the bench.json already in --output; keep the others")
     commands.add_parser("check", help="fail if notebooks are stale, hold outputs, or lack badge/setup/title")
     report = commands.add_parser("report", help="print the quality records of a results folder")
     report.add_argument("results", type=Path, help="a COURSE_RESULTS_DIR holding quality.jsonl")
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         lessons = select_notebooks(root, arguments.notebooks)
         if arguments.command == "bench":
             benches = run_bench(lessons, root, arguments.output, mode=arguments.mode,
-                                recipes=not arguments.no_recipes, readme=arguments.readme)
+                                recipes=not arguments.no_recipes, readme=arguments.readme, merge=arguments.merge)
             return 1 if any(bench.error for bench in benches) else 0
         results = execute_notebooks(lessons, arguments.output, arguments.mode)
         failed = [result.notebook for result in results if result.error or any(not r["passed"] for r in result.records if r.get("mode") == "full")]

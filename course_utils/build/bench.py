@@ -306,6 +306,13 @@ def render_markdown(machine: dict[str, Any], benches: list[NotebookBench]) -> st
         f"Measured {machine['date']} on {where}, "
         f"Python {machine['python']}, TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; "
         f"full mode, one notebook at a time" + (f"; load average {load} at the start." if load is not None else "."),
+    ]
+    remeasured = machine.get("remeasured") or {}
+    if remeasured:
+        parts.append("Measured again later (`bench --merge`): "
+                     + ", ".join(f"{name} at {date}" for name, date in remeasured.items())
+                     + "; a lecture recipe that was not run again keeps its first figures.")
+    parts += [
         "",
         notebooks_table(benches),
     ]
@@ -332,11 +339,47 @@ def update_readme(readme: Path, markdown: str) -> None:
         temporary.write_text(new_text, encoding="utf-8")
 
 
+def merge_with_previous(
+    previous: dict[str, Any], machine: dict[str, Any], benches: list[NotebookBench]
+) -> tuple[dict[str, Any], list[NotebookBench]]:
+    """Put freshly measured notebooks into an earlier ``bench.json``; the rest keep their figures.
+
+    A notebook measured without its lecture recipe keeps the earlier recipe figures. The earlier
+    machine description stays, with the date of each notebook measured again under ``remeasured``.
+
+    Example:
+        >>> old = {"machine": {"date": "d1"}, "notebooks": [{"notebook": "01_a", "wall_seconds": 1.0,
+        ...        "error": None, "records": []}, {"notebook": "02_b", "wall_seconds": 2.0, "error": None, "records": []}]}
+        >>> machine, merged = merge_with_previous(old, {"date": "d2"}, [NotebookBench("02_b", 3.0, None, [])])
+        >>> [bench.wall_seconds for bench in merged], machine["remeasured"]
+        ([1.0, 3.0], {'02_b': 'd2'})
+    """
+    fresh = {bench.notebook: bench for bench in benches}
+    merged = []
+    for entry in previous.get("notebooks", []):
+        bench = fresh.pop(entry["notebook"], None)
+        if bench is None:
+            merged.append(NotebookBench(**entry))
+            continue
+        if not bench.recipes:
+            bench.recipes = list(entry.get("recipes", []))
+        merged.append(bench)
+    merged += fresh.values()
+    merged_machine = dict(previous.get("machine") or machine)
+    merged_machine["remeasured"] = {**merged_machine.get("remeasured", {}),
+                                    **{bench.notebook: machine["date"] for bench in benches}}
+    return merged_machine, merged
+
+
 def run_bench(
     lessons: list[CourseNotebook], root: Path, output_dir: Path, *, mode: str = "full",
-    recipes: bool = True, readme: Path | None = None,
+    recipes: bool = True, readme: Path | None = None, merge: bool = False,
 ) -> list[NotebookBench]:
-    """Run each lesson (and its lecture recipe), write ``bench.json`` / ``bench.md``, print the table."""
+    """Run each lesson (and its lecture recipe), write ``bench.json`` / ``bench.md``, print the table.
+
+    With ``merge``, the notebooks measured now replace their rows in the ``bench.json`` already in
+    ``output_dir`` (if there is one), and the table shows every row; returns the new figures only.
+    """
     if mode not in MODES:
         raise CourseConfigError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
     output_dir = ensure_writable_dir(Path(output_dir), "the benchmark's output folder (--output)")
@@ -358,9 +401,13 @@ def run_bench(
                 bench.recipes.append(run_recipe(script))
             benches.append(bench)
     machine["load_average_at_end"] = _load_average()
-    markdown = render_markdown(machine, benches)
+    shown_machine, shown = machine, benches
+    if merge and (output_dir / "bench.json").is_file():
+        previous = json.loads((output_dir / "bench.json").read_text(encoding="utf-8"))
+        shown_machine, shown = merge_with_previous(previous, machine, benches)
+    markdown = render_markdown(shown_machine, shown)
     with atomic_output(output_dir / "bench.json") as temporary:
-        temporary.write_text(json.dumps({"machine": machine, "notebooks": [asdict(b) for b in benches]}, indent=1))
+        temporary.write_text(json.dumps({"machine": shown_machine, "notebooks": [asdict(b) for b in shown]}, indent=1))
     with atomic_output(output_dir / "bench.md") as temporary:
         temporary.write_text(markdown, encoding="utf-8")
     print("\n" + markdown)
