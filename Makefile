@@ -44,7 +44,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) --LabApp.app_settings_dir="$(LAB_SETTINGS)" $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest tests notebooks/solutions $(NBVAL)
