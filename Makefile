@@ -15,10 +15,19 @@ NOTEBOOKS ?=
 FULL_NOTEBOOKS ?= notebooks/solutions
 MODE ?= fast
 LAB_ARGS ?=
+# The course's own JupyterLab settings (overrides.json: no news pop-up, no update check);
+# only `make lab` reads them, the user's Jupyter settings stay as they are.
+LAB_SETTINGS := $(CURDIR)/.jupyter/lab/settings
+# Jupyter refuses to start as root (containers, cloud VMs) unless told --allow-root.
+LAB_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 # bench runs these notebooks (numbers like "01 05"; empty: all) and writes to BENCH_OUTPUT
 BENCH_NOTEBOOKS ?=
 BENCH_OUTPUT ?= results/bench
 BENCH_ARGS ?=
+# SEEDS="1 2 3 4 5": bench runs each notebook once per seed instead (fresh data folder per run)
+SEEDS ?=
+SEEDS_OUTPUT ?= results/seeds
+SEEDS_ARGS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 # What the notebook tests set: fast mode, no live widgets, failed exercise checks raise.
 TEST_ENV := COURSE_HEADLESS=1 COURSE_STRICT_CHECKS=1 MPLBACKEND=Agg
@@ -30,6 +39,7 @@ help:
 	@echo "make test        unit tests + every solution notebook in fast mode (nbval)"
 	@echo "make test-full   every solution notebook in full mode; all quality checks must pass (FULL_NOTEBOOKS=... for some)"
 	@echo "make bench       full-mode time to quality, peak memory, lecture recipes (BENCH_NOTEBOOKS='01 05'; BENCH_ARGS=--readme README.md)"
+	@echo "                 SEEDS='1 2 3 4 5': each notebook once per seed, pass/fail and margins (SEEDS_ARGS=--readme README.md)"
 	@echo "make students    regenerate student notebooks from notebooks/solutions/"
 	@echo "make execute     run solution notebooks (MODE=fast|full, NOTEBOOKS='01 05') into $(EXECUTED)/"
 	@echo "make check       notebooks in sync, no outputs, titles, badges, setup cells, syntax"
@@ -63,7 +73,11 @@ test-full: $(STAMP)
 
 # A benchmark reports figures; it fails only when a notebook cannot run.
 bench: $(STAMP)
+ifeq ($(strip $(SEEDS)),)
 	$(BIN)/python -m course_utils.build bench --output $(BENCH_OUTPUT) $(BENCH_ARGS) $(BENCH_NOTEBOOKS)
+else
+	$(BIN)/python -m course_utils.build seeds --seeds $(SEEDS) --output $(SEEDS_OUTPUT) $(SEEDS_ARGS) $(BENCH_NOTEBOOKS)
+endif
 
 students: $(STAMP)
 	$(BIN)/python -m course_utils.build students

@@ -10,6 +10,8 @@ Environment variables (all optional):
   In Colab, point it at a Google Drive folder to keep checkpoints when the runtime is lost.
 - ``COURSE_RESULTS_DIR``: where quality-check records and figures go.
   Default: ``results`` inside the course checkout.
+- ``COURSE_SEED``: the one seed every notebook's setup cell uses for Python, NumPy and
+  TensorFlow/Keras (default 42). Each quality record carries it, so a result can be rerun.
 
 Example:
     >>> import os
@@ -32,6 +34,8 @@ MODES = ("full", "fast")
 MODE_VARIABLE = "COURSE_MODE"
 DATA_DIR_VARIABLE = "COURSE_DATA_DIR"
 RESULTS_DIR_VARIABLE = "COURSE_RESULTS_DIR"
+SEED_VARIABLE = "COURSE_SEED"
+DEFAULT_SEED = 42
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -72,6 +76,32 @@ def mode() -> str:
             "(a few steps, for tests), or unset it."
         )
     return value
+
+
+def seed() -> int:
+    """Return the course seed: ``COURSE_SEED`` as a non-negative whole number, default 42.
+
+    Raises:
+        CourseConfigError: if ``COURSE_SEED`` is not a non-negative whole number.
+
+    Example:
+        >>> import os
+        >>> os.environ["COURSE_SEED"] = "7"
+        >>> seed()
+        7
+        >>> del os.environ["COURSE_SEED"]
+        >>> seed()
+        42
+    """
+    value = os.environ.get(SEED_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_SEED
+    if not value.isdigit() or int(value) >= 2**32:
+        raise CourseConfigError(
+            f"{SEED_VARIABLE}={os.environ[SEED_VARIABLE]!r} is not a seed. Use a whole number "
+            f"from 0 to {2**32 - 1}, e.g. {SEED_VARIABLE}=7, or unset it for the default {DEFAULT_SEED}."
+        )
+    return int(value)
 
 
 def is_fast() -> bool:

@@ -42,6 +42,10 @@ class QualityRecord:
     device: str
     first_pass_step: int | None = None
     first_pass_seconds: float | None = None
+    seed: int | None = None
+    bar: str | None = None
+    margin: float | None = None
+    relative_margin: float | None = None
     timestamp: str = field(
         default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     )
@@ -131,6 +135,7 @@ def quality_check(
     first_pass_step: int | None = None,
     first_pass_seconds: float | None = None,
     details: dict[str, Any] | None = None,
+    bar: str | None = None,
 ) -> QualityRecord:
     """Compare a quality measure with its threshold, show a banner and record the result.
 
@@ -145,6 +150,8 @@ def quality_check(
         first_pass_step, first_pass_seconds: when the measure first crossed the threshold
             during training, if a monitor tracked it.
         details: extra JSON-serialisable facts to store with the record.
+        bar: the key of the threshold in the registry, when the threshold comes from there
+            (:func:`check_bar` passes it); the record then carries the margin to the bar.
 
     Returns:
         The record that was written.
@@ -181,6 +188,11 @@ def quality_check(
         raise ValueError(f"details must be JSON-serialisable: {error}") from None
     passed = (value >= threshold) if higher_is_better else (value <= threshold)
     passed = bool(passed and not math.isnan(value))
+    margin = relative_margin = None
+    if bar is not None and not math.isnan(value):
+        registered = _registered_bar(bar)
+        margin = registered.margin_to_bar(value)
+        relative_margin = round(registered.relative_margin(value), 4)
     record = QualityRecord(
         notebook=name,
         metric=metric,
@@ -194,6 +206,10 @@ def quality_check(
         device=environment.device_description(),
         first_pass_step=first_pass_step,
         first_pass_seconds=first_pass_seconds,
+        seed=None if session is None else session.seed,
+        bar=bar,
+        margin=margin,
+        relative_margin=relative_margin,
         details=details,
     )
     _append_record(record)
@@ -204,3 +220,46 @@ def quality_check(
             "Look at the training curves above for a diagnosis, then rerun the training cell."
         )
     return record
+
+
+def _registered_bar(key: str) -> Any:
+    from course_utils.metrics.thresholds import THRESHOLDS  # noqa: PLC0415
+
+    if key not in THRESHOLDS:
+        raise ValueError(f"No threshold {key!r} in the registry (course_utils/metrics/thresholds.py); "
+                         f"the keys are: {', '.join(sorted(THRESHOLDS))}.")
+    return THRESHOLDS[key]
+
+
+def check_bar(key: str, value: float, *, label: str = "", **facts: Any) -> QualityRecord:
+    """Check a value against the calibrated bar ``key`` of the threshold registry.
+
+    The metric's name, the bar and its direction come from
+    :data:`course_utils.metrics.thresholds.THRESHOLDS`, so no notebook holds a threshold of
+    its own; the record also carries the margin to the bar.
+
+    Args:
+        key: the threshold's key, e.g. ``"sin_mean_abs_error"``.
+        value: the measured value.
+        label: words added to the metric's name, e.g. ``" (N=1000)"``.
+        **facts: ``steps``, ``details``, ``first_pass_step``, ... as for :func:`quality_check`.
+
+    Example:
+        >>> record = check_bar("sin_mean_abs_error", 0.03, notebook="01_sin_gan")
+        ✅ PASS  mean |y - sin x| = 0.03  (needs <= 0.05, full mode)
+        >>> record.margin
+        0.02
+    """
+    threshold = _registered_bar(key)
+    return quality_check(threshold.metric + label, value, threshold.value, threshold.higher_is_better,
+                         bar=key, **facts)
+
+
+def bar(key: str) -> float:
+    """Return the value of the calibrated bar ``key``, e.g. to draw it on a curve.
+
+    Example:
+        >>> bar("sin_mean_abs_error")
+        0.05
+    """
+    return _registered_bar(key).value

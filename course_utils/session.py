@@ -42,12 +42,13 @@ def current_session() -> NotebookSession | None:
     return _current
 
 
-def start_notebook(notebook: str, seed: int = 42, report: bool = True) -> NotebookSession:
+def start_notebook(notebook: str, seed: int | None = None, report: bool = True) -> NotebookSession:
     """Prepare a notebook: quiet TensorFlow, seed everything, print the environment report.
 
     Args:
         notebook: the notebook's name without extension, e.g. ``"01_sin_gan"``.
-        seed: one seed for Python, NumPy and TensorFlow/Keras.
+        seed: one seed for Python, NumPy and TensorFlow/Keras; by default ``COURSE_SEED``
+            (42 when it is not set), so a whole course can be rerun on another seed.
         report: print the environment report (Python, TensorFlow, Keras, GPU, Colab, mode).
 
     Raises:
@@ -66,7 +67,7 @@ def start_notebook(notebook: str, seed: int = 42, report: bool = True) -> Notebo
         )
     environment.silence_tensorflow()
     mode = config.mode()
-    seed = seed_everything(seed)
+    seed = seed_everything(config.seed() if seed is None else seed)
     _current = NotebookSession(
         notebook=notebook,
         seed=seed,

@@ -1,5 +1,6 @@
 import json
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 import course_utils
 from course_utils import config, environment, quality, session
+from course_utils.metrics.thresholds import THRESHOLDS
 from course_utils.seeding import seed_everything
 
 
@@ -157,3 +159,53 @@ def test_quality_check_needs_a_notebook_name(monkeypatch):
     monkeypatch.setattr(session, "_current", None)
     with pytest.raises(ValueError, match="setup cell"):
         quality.quality_check("m", 1.0, 0.5, higher_is_better=True)
+
+
+def test_course_seed_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    assert config.seed() == 42
+    monkeypatch.setenv("COURSE_SEED", "7")
+    assert session.start_notebook("00_start_here", report=False).seed == 7
+    assert session.start_notebook("00_start_here", seed=3, report=False).seed == 3  # an explicit seed wins
+
+
+@pytest.mark.parametrize("bad", ["-1", "seven", "1.5", str(2**32)])
+def test_a_bad_course_seed_names_the_variable(monkeypatch, bad):
+    monkeypatch.setenv("COURSE_SEED", bad)
+    with pytest.raises(config.CourseConfigError, match="COURSE_SEED"):
+        session.start_notebook("00_start_here", report=False)
+
+
+def test_a_record_carries_its_seed_and_its_margin_to_the_registered_bar(isolated_course_folders, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_SEED", "7")
+    session.start_notebook("01_sin_gan", report=False)
+    record = quality.check_bar("sin_mean_abs_error", 0.03, steps=10)
+    assert record.metric == "mean |y - sin x|" and record.threshold == 0.05 and not record.higher_is_better
+    (saved,) = _records(isolated_course_folders)
+    assert saved["seed"] == 7 and saved["bar"] == "sin_mean_abs_error"
+    assert saved["margin"] == pytest.approx(0.02)
+    # the nearest bad calibration case (noise 0.3 off the curve) scores 0.244: 0.02 of 0.194 is 0.103
+    assert saved["relative_margin"] == pytest.approx(0.02 / 0.194, abs=1e-3)
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    failed = quality.check_bar("sin_mean_abs_error", 0.08, label=" (N=10)")
+    assert failed.metric == "mean |y - sin x| (N=10)" and failed.margin == pytest.approx(-0.03)
+
+
+def test_an_unknown_bar_lists_the_registered_ones():
+    with pytest.raises(ValueError, match="sin_mean_abs_error"):
+        quality.check_bar("sin_error", 0.03, notebook="01_sin_gan")
+
+
+def test_no_notebook_holds_a_threshold_of_its_own():
+    """Every quality check reads its bar from the registry: no literal thresholds in notebooks."""
+    root = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+    offenders = []
+    for notebook in sorted(root.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        if "quality_check(" in code:
+            offenders.append(f"{notebook.name}: calls quality_check (use course_utils.check_bar with a registry key)")
+        for key in re.findall(r'check_bar\(\s*"([a-z0-9_]+)"', code):
+            if key not in THRESHOLDS:
+                offenders.append(f"{notebook.name}: unknown bar {key!r}")
+    assert offenders == []

@@ -95,11 +95,31 @@ def test_judges_are_cached_with_their_facts_and_no_temporary_files(trained, in_j
     np.testing.assert_allclose(reloaded.features(images), trained["digits"].features(images), atol=1e-5)
 
 
-def test_cache_key_changes_with_data_version_and_seed(in_judge_folder, monkeypatch):
+def test_cache_key_changes_with_data_version_keras_version_and_seed(in_judge_folder, monkeypatch):
     first = judge_path("road_signs", seed=0)
     assert judge_path("road_signs", seed=1) != first
+    monkeypatch.setattr(judges, "_keras_version", lambda: "3.13.2")
+    assert judge_path("road_signs", seed=0) != first
     monkeypatch.setattr(judges, "_data_version", lambda: "999")
     assert judge_path("road_signs", seed=0) != first
+
+
+def test_a_cache_another_keras_cannot_load_is_retrained_with_one_line(tmp_path, monkeypatch, capsys):
+    """What Keras 3.13 raises for a judge saved by 3.15 is a TypeError, not an OSError."""
+    keras = pytest.importorskip("keras")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    path = judge_path("digits", seed=4)
+    path.write_text("a judge written by another Keras")
+    path.with_suffix(".json").write_text("{}")
+
+    def load_model(*args, **kwargs):
+        raise TypeError("GlorotUniform.__init__() got an unexpected keyword argument 'input_axes'")
+
+    monkeypatch.setattr(keras.models, "load_model", load_model)
+    monkeypatch.setattr(judges, "train_judge", lambda name, seed, verbose: "retrained")
+    assert load_judge("digits", seed=4) == "retrained"
+    message = capsys.readouterr().out.strip()
+    assert "\n" not in message and "could not be loaded" in message and "input_axes" in message
 
 
 def test_keras_debugging_caps_are_lifted_while_training_and_restored():
@@ -217,3 +237,16 @@ def test_conditional_accuracy_thresholds(trained):
 def test_cyclegan_thresholds(trained):
     table = calibration.calibrate_cyclegan(judge=trained["shapes"])
     assert _check(table, "cyclegan") == 3
+
+
+def test_a_judge_does_not_depend_on_the_notebooks_seed(tmp_path, monkeypatch):
+    """Two notebooks with different seeds must train the same judge, or their FIDs differ."""
+    keras = pytest.importorskip("keras")
+    images, _ = reference_images("digits", 64)
+    predictions = []
+    for notebook_seed in (1, 2):
+        monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / f"seed{notebook_seed}"))
+        monkeypatch.setattr(judges, "_LOADED", {})
+        keras.utils.set_random_seed(notebook_seed)
+        predictions.append(judges.train_judge("digits", verbose=False).probabilities(images))
+    np.testing.assert_allclose(predictions[0], predictions[1], atol=1e-5)

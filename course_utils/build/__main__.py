@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_utils.build {students,execute,bench,check,report}``."""
+"""Command line: ``python -m course_utils.build {students,execute,bench,seeds,check,report}``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from course_utils.build.checks import find_problems
 from course_utils.build.course_notebooks import NotebookError, select_notebooks
 from course_utils.build.execute import execute_notebooks
 from course_utils.build.report import print_report
+from course_utils.build.seeds import run_seeds
 from course_utils.build.settings import SettingsError, load_settings
 from course_utils.build.strip import MarkerError
 from course_utils.build.students import build_students
@@ -37,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--readme", type=Path, default=None, help="also put the table into this README between its bench markers")
     bench.add_argument("--merge", action="store_true",
                        help="replace only these notebooks' rows in the bench.json already in --output; keep the others")
+    seeds = commands.add_parser("seeds", help="every chosen notebook in full mode once per seed, each in a fresh data folder")
+    seeds.add_argument("notebooks", nargs="*", help="numbers (01), names or paths; default: all")
+    seeds.add_argument("--seeds", type=int, nargs="+", required=True, help="the seeds, e.g. --seeds 1 2 3 4 5")
+    seeds.add_argument("--output", type=Path, default=Path("results/seeds"), help="folder for seeds.json, seeds.md, executed copies")
+    seeds.add_argument("--mode", choices=("fast", "full"), default="full", help="full (default); fast only to try the command")
+    seeds.add_argument("--readme", type=Path, default=None, help="also put the table into this README between its seeds markers")
     commands.add_parser("check", help="fail if notebooks are stale, hold outputs, or lack badge/setup/title")
     report = commands.add_parser("report", help="print the quality records of a results folder")
     report.add_argument("results", type=Path, help="a COURSE_RESULTS_DIR holding quality.jsonl")
@@ -71,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             benches = run_bench(lessons, root, arguments.output, mode=arguments.mode,
                                 recipes=not arguments.no_recipes, readme=arguments.readme, merge=arguments.merge)
             return 1 if any(bench.error for bench in benches) else 0
+        if arguments.command == "seeds":
+            run_seeds(lessons, arguments.seeds, arguments.output, readme=arguments.readme, mode=arguments.mode)
+            return 0  # a report: failed checks are figures in the table, not an error of the command
         results = execute_notebooks(lessons, arguments.output, arguments.mode)
         failed = [result.notebook for result in results if result.error or any(not r["passed"] for r in result.records if r.get("mode") == "full")]
         total = sum(result.seconds for result in results)

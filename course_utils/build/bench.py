@@ -324,17 +324,17 @@ def render_markdown(machine: dict[str, Any], benches: list[NotebookBench]) -> st
     return "\n".join(parts) + "\n"
 
 
-def update_readme(readme: Path, markdown: str) -> None:
-    """Replace the text between the README's bench markers with ``markdown``.
+def update_readme(readme: Path, markdown: str, start: str = README_START, end: str = README_END) -> None:
+    """Replace the text between two markers of the README (by default the bench table's) with ``markdown``.
 
     Raises:
         CourseConfigError: when the README lacks the markers.
     """
     text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(text):
-        raise CourseConfigError(f"{readme} has no {README_START} ... {README_END} block to put the table in.")
-    new_text = pattern.sub(lambda _: f"{README_START}\n{markdown}{README_END}", text)
+        raise CourseConfigError(f"{readme} has no {start} ... {end} block to put the table in.")
+    new_text = pattern.sub(lambda _: f"{start}\n{markdown}{end}", text)
     with atomic_output(readme) as temporary:
         temporary.write_text(new_text, encoding="utf-8")
 

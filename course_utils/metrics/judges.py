@@ -16,10 +16,11 @@ judge                     images             classes
 ========================  =================  ==============================================
 
 Each judge trains in seconds on a laptop CPU the first time it is asked for, and is saved
-as ``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-seed<seed>.keras`` in
+as ``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-keras<version>-seed<seed>.keras`` in
 ``config.data_dir("judges")`` with a ``.json`` beside it (held-out accuracy, training time,
-classes); later calls load it. A new data version (``course_utils.data.DATA_VERSION``)
-or judge recipe (:data:`JUDGE_VERSION`) retrains it. Training ignores Keras' debugging caps
+classes); later calls load it. A new data version (``course_utils.data.DATA_VERSION``),
+judge recipe (:data:`JUDGE_VERSION`) or Keras version retrains it, and so does a cached file
+that cannot be loaded for any reason (a one-line message says why). Training ignores Keras' debugging caps
 (``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``), so a judge first trained during a fast
 test run is still a full judge, and it does not touch the global random seeds of the notebook.
 
@@ -557,6 +558,12 @@ def _data_version() -> str:
     return str(DATA_VERSION)
 
 
+def _keras_version() -> str:
+    import keras  # noqa: PLC0415
+
+    return str(keras.__version__)
+
+
 def judge_path(name: str, seed: int = 0) -> Path:
     """Return where the judge ``name`` trained with ``seed`` is (or will be) cached.
 
@@ -566,7 +573,7 @@ def judge_path(name: str, seed: int = 0) -> Path:
     """
     spec = _spec(name)
     seed = _check_seed(seed)
-    stem = f"{spec.name}-data{_data_version()}-judge{JUDGE_VERSION}-seed{seed}"
+    stem = f"{spec.name}-data{_data_version()}-judge{JUDGE_VERSION}-keras{_keras_version()}-seed{seed}"
     return config.data_dir("judges") / f"{stem}.keras"
 
 
@@ -597,7 +604,6 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
         True
     """
     import keras  # noqa: PLC0415
-    import tensorflow as tf  # noqa: PLC0415
 
     spec = _spec(name)
     seed = _check_seed(seed)
@@ -609,13 +615,14 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     test_images, test_labels = held_out_set(name, seed)
     data_seconds = time.perf_counter() - started
     model = _build_model(spec, seed)
-    dataset = (
-        tf.data.Dataset.from_tensor_slices((train_images, train_labels))
-        .shuffle(len(train_labels), seed=seed, reshuffle_each_iteration=True)
-        .batch(BATCH_SIZE)
-    )
+    # The order of the examples comes from NumPy, not from tf.data's shuffle: TensorFlow mixes
+    # an op's seed with the global seed, so the judge would depend on the notebook's seed.
+    order = np.random.default_rng(seed)
     with _KerasCapsLifted():
-        model.fit(dataset, epochs=spec.epochs, shuffle=False, verbose=0)
+        for _ in range(spec.epochs):
+            shuffled = order.permutation(len(train_labels))
+            model.fit(train_images[shuffled], train_labels[shuffled], batch_size=BATCH_SIZE, epochs=1,
+                      shuffle=False, verbose=0)
     training_seconds = time.perf_counter() - started
     training_cpu_seconds = time.process_time() - started_cpu
     facts = {
@@ -688,9 +695,12 @@ def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool
             try:
                 facts = json.loads(facts_path.read_text(encoding="utf-8"))
                 model = keras.models.load_model(path, compile=False)
-            except (OSError, ValueError) as error:
+            except Exception as error:  # noqa: BLE001 - any unreadable cache is retrained, never a crash
+                # e.g. a file written by another Keras version (unknown arguments), or a torn copy.
                 if verbose:
-                    print(f"The cached {name!r} judge could not be read ({error}); training it again.")
+                    reason = " ".join(str(error).split())[:160]
+                    print(f"The cached {name!r} judge at {path} could not be loaded "
+                          f"({type(error).__name__}: {reason}); training it again.")
             else:
                 judge = Judge(spec, model, facts, path)
                 _LOADED[path] = judge

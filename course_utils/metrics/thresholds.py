@@ -36,6 +36,7 @@ class Threshold:
     good_cases: tuple[str, ...]
     bad_cases: tuple[str, ...]
     margin: str
+    nearest_bad: float
 
     def passes(self, measured: float) -> bool:
         """Return whether a measured value meets the threshold (NaN never does).
@@ -48,6 +49,28 @@ class Threshold:
             return False
         return measured >= self.value if self.higher_is_better else measured <= self.value
 
+    def margin_to_bar(self, measured: float) -> float:
+        """Return how far a measured value is on the good side of the bar (negative: it fails).
+
+        Example:
+            >>> THRESHOLDS["sin_mean_abs_error"].margin_to_bar(0.03)  # bar 0.05, lower is better
+            0.02
+        """
+        gap = measured - self.value if self.higher_is_better else self.value - measured
+        return round(gap, 12)
+
+    def relative_margin(self, measured: float) -> float:
+        """Return the margin as a share of the distance from the bar to the nearest bad case.
+
+        0 is on the bar, 1 is as far on the good side as the nearest bad case is on the bad
+        side; the recipes aim for at least 0.1 on every seed.
+
+        Example:
+            >>> round(THRESHOLDS["sin_mean_abs_error"].relative_margin(0.03), 3)  # nearest bad 0.244
+            0.103
+        """
+        return self.margin_to_bar(measured) / abs(self.value - self.nearest_bad)
+
 
 def _threshold(**fields: object) -> Threshold:
     return Threshold(**fields)  # type: ignore[arg-type]
@@ -58,9 +81,20 @@ _GOOD_IMAGES = ("held-out real", "good stand-in: + noise 0.05")
 THRESHOLDS: dict[str, Threshold] = {
     threshold.key: threshold
     for threshold in sorted([
+        # ------------------------------------------------------------ 00 start here
+        _threshold(
+            key="warm_up_discriminator_accuracy", nearest_bad=0.5, notebook="00",
+            metric="held-out accuracy of the warm-up discriminator", value=0.9, higher_is_better=True,
+            samples=4000, calibration="notebook:00 (2000 real and 2000 uniform points, held out)",
+            calibration_column="mean of the accuracies on real and on fake points",
+            good_cases=("2000 steps: 0.94-0.97",),
+            bad_cases=("untrained: 0.5",),
+            margin=("points drawn at random can land on the curve, so 1.0 is out of reach; 0.04 below the "
+                    "weakest full run, 0.4 above an untrained discriminator"),
+        ),
         # ----------------------------------------------------------------- 01 sin curve
         _threshold(
-            key="sin_mean_abs_error", notebook="01", metric="mean |y - sin x|", value=0.05,
+            key="sin_mean_abs_error", nearest_bad=0.244, notebook="01", metric="mean |y - sin x|", value=0.05,
             higher_is_better=False, samples=1000, calibration="sin_curve",
             calibration_column="mean |y - sin x|",
             good_cases=("held-out real", "good stand-in: y + noise 0.05"),
@@ -68,7 +102,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="the issue's bar: 1.25x the good stand-in (0.040); the nearest bad case (0.24) is 4.8x above",
         ),
         _threshold(
-            key="sin_x_wasserstein", notebook="01", metric="W1(x, U[-3.5, 3.5])", value=0.35,
+            key="sin_x_wasserstein", nearest_bad=1.24, notebook="01", metric="W1(x, U[-3.5, 3.5])", value=0.35,
             higher_is_better=False, samples=1000, calibration="sin_curve",
             calibration_column="x W1 to U[-3.5, 3.5]",
             good_cases=("held-out real", "good stand-in: y + noise 0.05"),
@@ -77,35 +111,45 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # -------------------------------------------------------------- 02 Slanted Land
         _threshold(
-            key="slanted_land_face_share", notebook="02", metric="share called faces", value=0.8,
+            key="slanted_land_face_share", nearest_bad=0.514, notebook="02", metric="share called faces", value=0.8,
             higher_is_better=True, samples=1000, calibration="slanted_land",
             calibration_column="hand D: share called faces",
             good_cases=("real faces", "faces + noise 0.1"),
             bad_cases=("non-faces (Slanted Land noise)", "uniform noise", "all pixels 0.5 (grey)"),
             margin="0.2 below real faces (1.0); 0.29 above uniform noise (0.51)",
         ),
+        # ------------------------------------------------------ 03 the f-GAN table
+        _threshold(
+            key="fgan_mean_gap", nearest_bad=0.13, notebook="03",
+            metric="max |mu_hat - mu*| over five f-divergences", value=0.12, higher_is_better=False,
+            samples=5, calibration="notebook:03 (f-GAN fits of one Gaussian to the deck's mixture, one per divergence)",
+            calibration_column="largest gap between learned and exact mean",
+            good_cases=("2000 steps: 0.025-0.056 (seven runs)", "the deck's learned table: 0.09"),
+            bad_cases=("1500 steps: 0.13-0.17", "500 steps: about 0.4", "untrained (mu = 0): up to 1.6"),
+            margin="about twice the worst full run; every run stopped early (1500 steps: 0.13) fails",
+        ),
         # --------------------------------------------------------- 08 ring and grid
         _threshold(
-            key="ring_modes_covered", notebook="08", metric="modes covered (of 8), mean over seeds", value=7.5,
+            key="ring_modes_covered", nearest_bad=4, notebook="08", metric="modes covered (of 8), mean over seeds", value=7.5,
             higher_is_better=True, samples=2500, calibration="ring", calibration_column="modes covered",
             good_cases=("real", "blurred: std x 2"), bad_cases=("half the modes", "collapsed to one mode"),
             margin="the issue's bar: one seed in two may miss a mode; half the modes (4) fails by 3.5",
         ),
         _threshold(
-            key="ring_high_quality_share", notebook="08", metric="high-quality share", value=0.8,
+            key="ring_high_quality_share", nearest_bad=0.664, notebook="08", metric="high-quality share", value=0.8,
             higher_is_better=True, samples=2500, calibration="ring",
             calibration_column="high-quality share",
             good_cases=("real",), bad_cases=("blurred: std x 2", "blurred: std x 4", "noise: uniform box"),
             margin="the issue's bar: 0.2 below real data (about 1.0); std x 2 blur (0.66) fails by 0.14",
         ),
         _threshold(
-            key="grid_modes_covered", notebook="08", metric="modes covered (of 25)", value=22,
+            key="grid_modes_covered", nearest_bad=12, notebook="08", metric="modes covered (of 25)", value=22,
             higher_is_better=True, samples=2500, calibration="grid", calibration_column="modes covered",
             good_cases=("real", "blurred: std x 2"), bad_cases=("half the modes", "collapsed to one mode"),
             margin="the issue's bar: 3 modes may be missed; half the modes (12) fails by 10",
         ),
         _threshold(
-            key="grid_high_quality_share", notebook="08", metric="high-quality share", value=0.5,
+            key="grid_high_quality_share", nearest_bad=0.228, notebook="08", metric="high-quality share", value=0.5,
             higher_is_better=True, samples=2500, calibration="grid",
             calibration_column="high-quality share",
             good_cases=("real", "blurred: std x 2"), bad_cases=("blurred: std x 4", "noise: uniform box"),
@@ -113,14 +157,23 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ------------------------------------------------------ 04 VAE, digits judge
         _threshold(
-            key="digits_recognised_share", notebook="04", metric="share of samples recognised (p >= 0.9)",
+            key="autoencoder_mse", nearest_bad=0.012, notebook="04",
+            metric="held-out MSE of the conv autoencoder", value=0.008, higher_is_better=False,
+            samples=300, calibration="notebook:04 (offline digits, 300 held out)",
+            calibration_column="mean squared error per pixel",
+            good_cases=("30 epochs: 0.0044-0.0047 (three seeds)", "PCA, 16 components: 0.0068"),
+            bad_cases=("10 epochs: 0.012-0.014", "3 epochs: 0.06", "the mean image: 0.058"),
+            margin="a code at least about as good as the best linear one (PCA 0.0068); a third-trained autoencoder (0.012) fails",
+        ),
+        _threshold(
+            key="digits_recognised_share", nearest_bad=0.172, notebook="04", metric="share of samples recognised (p >= 0.9)",
             value=0.7, higher_is_better=True, samples=500, calibration="judge:digits",
             calibration_column="recognised (p >= 0.9)",
             good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",), bad_cases=("uniform noise",),
             margin="0.27 below blurred digits (0.97); 0.53 above uniform noise (0.17)",
         ),
         _threshold(
-            key="digits_fid", notebook="04", metric="FID (digits judge, N=500)", value=5.0,
+            key="digits_fid", nearest_bad=9.42, notebook="04", metric="FID (digits judge, N=500)", value=5.0,
             higher_is_better=False, samples=500, calibration="judge:digits", calibration_column="FID",
             good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",),
             bad_cases=("collapsed to one image", "one class only: all 1s", "uniform noise"),
@@ -128,7 +181,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # --------------------------------------------------- 05 vertical lines (DCGAN)
         _threshold(
-            key="vertical_lines_share", notebook="05", metric="share of vertical-line images",
+            key="vertical_lines_share", nearest_bad=0.0, notebook="05", metric="share of vertical-line images",
             value=0.9, higher_is_better=True, samples=1000, calibration="judge:vertical_lines",
             calibration_column="rule detector: vertical lines",
             good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",),
@@ -136,7 +189,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="the issue's bar: 0.1 below real (1.0); 0.9 above blurred lines, horizontal lines and noise (0.0)",
         ),
         _threshold(
-            key="vertical_lines_distinct_patterns", notebook="05",
+            key="vertical_lines_distinct_patterns", nearest_bad=0.001, notebook="05",
             metric="distinct line patterns / detected images", value=0.5, higher_is_better=True,
             samples=1000, calibration="judge:vertical_lines",
             calibration_column="rule detector: distinct patterns",
@@ -145,7 +198,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ----------------------------------------------------- 06 road signs (DCGAN)
         _threshold(
-            key="road_signs_fid", notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
+            key="road_signs_fid", nearest_bad=5.69, notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
             higher_is_better=False, samples=1000, calibration="judge:road_signs", calibration_column="FID",
             good_cases=_GOOD_IMAGES,
             bad_cases=("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs", "uniform noise"),
@@ -153,7 +206,7 @@ THRESHOLDS: dict[str, Threshold] = {
                     "below), mild blur 2.4; collapse to one sign (8.3) is 2.8x above"),
         ),
         _threshold(
-            key="road_signs_share_30", notebook="06", metric="share judged speed_limit_30", value=0.8,
+            key="road_signs_share_30", nearest_bad=0.13, notebook="06", metric="share judged speed_limit_30", value=0.8,
             higher_is_better=True, samples=1000, calibration="judge:road_signs",
             calibration_column="judged speed_limit_30",
             good_cases=_GOOD_IMAGES, bad_cases=("wrong class: stop signs", "uniform noise"),
@@ -161,7 +214,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ---------------------------------------------------- 09 conditional road signs
         _threshold(
-            key="conditional_accuracy", notebook="09", metric="accuracy on the asked-for class",
+            key="conditional_accuracy", nearest_bad=0.251, notebook="09", metric="accuracy on the asked-for class",
             value=0.9, higher_is_better=True, samples=1000, calibration="conditional",
             calibration_column="overall",
             good_cases=_GOOD_IMAGES,
@@ -169,7 +222,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="the issue's bar: 0.1 below real (1.0); 0.64 above a generator that ignores its label (0.24-0.26)",
         ),
         _threshold(
-            key="conditional_worst_class", notebook="09", metric="accuracy of the worst class",
+            key="conditional_worst_class", nearest_bad=0.216, notebook="09", metric="accuracy of the worst class",
             value=0.9, higher_is_better=True, samples=1000, calibration="conditional",
             calibration_column="worst class",
             good_cases=_GOOD_IMAGES,
@@ -178,7 +231,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ------------------------------------------------ 10 the latent space (InfoGAN)
         _threshold(
-            key="infogan_category_accuracy", notebook="10",
+            key="infogan_category_accuracy", nearest_bad=0.53, notebook="10",
             metric="InfoGAN categorical code -> digit accuracy (matched)", value=0.55, higher_is_better=True,
             samples=1000, calibration="notebook:10 (InfoGAN runs on digits)", calibration_column="matched accuracy",
             good_cases=("3000-step runs: 0.71, 0.72, 0.88",),
@@ -186,7 +239,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="4x chance (0.14); 0.16 below the weakest 3000-step run (0.71); a 1000-step run (0.53) fails",
         ),
         _threshold(
-            key="infogan_continuous_correlation", notebook="10",
+            key="infogan_continuous_correlation", nearest_bad=0.005, notebook="10",
             metric="InfoGAN weakest continuous code |corr| with its factor", value=0.5, higher_is_better=True,
             samples=1000, calibration="notebook:10 (InfoGAN runs on digits)", calibration_column="weakest |corr|",
             good_cases=("3000-step runs: 0.72, 0.74, 0.80",),
@@ -195,7 +248,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ----------------------------------------------------------------- 11 pix2pix
         _threshold(
-            key="pix2pix_l1", notebook="11", metric="per-pixel L1 on held-out pairs", value=0.05,
+            key="pix2pix_l1", nearest_bad=0.0804, notebook="11", metric="per-pixel L1 on held-out pairs", value=0.05,
             higher_is_better=False, samples=300, calibration="pix2pix", calibration_column="L1",
             good_cases=("held-out real (targets)", "good stand-in: + noise 0.05", "blurred: sigma 1.5"),
             bad_cases=("misplaced by 4 pixels", "copies the input (violet circles)", "blank white",
@@ -203,7 +256,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="2.1x the noisy stand-in (0.023); a 4-pixel misplacement (0.080) is 1.6x above",
         ),
         _threshold(
-            key="pix2pix_iou", notebook="11", metric="green-mask IoU on held-out pairs", value=0.7,
+            key="pix2pix_iou", nearest_bad=0.437, notebook="11", metric="green-mask IoU on held-out pairs", value=0.7,
             higher_is_better=True, samples=300, calibration="pix2pix", calibration_column="green IoU",
             good_cases=("held-out real (targets)", "good stand-in: + noise 0.05", "blurred: sigma 1.5"),
             bad_cases=("misplaced by 4 pixels", "copies the input (violet circles)", "blank white",
@@ -212,7 +265,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ---------------------------------------------------------------- 12 CycleGAN
         _threshold(
-            key="cyclegan_judged_square", notebook="12", metric="translated circles judged squares",
+            key="cyclegan_judged_square", nearest_bad=0.113, notebook="12", metric="translated circles judged squares",
             value=0.9, higher_is_better=True, samples=300, calibration="cyclegan",
             calibration_column="judged square",
             good_cases=("real squares", "good stand-in: squares + noise 0.05"),
@@ -220,7 +273,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="the issue's bar: 0.1 below real squares (1.0); 0.9 above untranslated circles (0.0)",
         ),
         _threshold(
-            key="cyclegan_judged_circle", notebook="12", metric="translated squares judged circles",
+            key="cyclegan_judged_circle", nearest_bad=0.0, notebook="12", metric="translated squares judged circles",
             value=0.9, higher_is_better=True, samples=300, calibration="cyclegan",
             calibration_column="judged circle",
             good_cases=("real circles", "good stand-in: circles + noise 0.05"),
@@ -230,7 +283,7 @@ THRESHOLDS: dict[str, Threshold] = {
                     "and the pictures guard against that"),
         ),
         _threshold(
-            key="cyclegan_cycle_l1", notebook="12", metric="cycle reconstruction L1", value=0.06,
+            key="cyclegan_cycle_l1", nearest_bad=0.125, notebook="12", metric="cycle reconstruction L1", value=0.06,
             higher_is_better=False, samples=300, calibration="cyclegan", calibration_column="cycle L1",
             good_cases=("cycle: perfect reconstruction", "cycle: good stand-in: + noise 0.05",
                         "cycle: blurred: sigma 1.5"),
@@ -239,7 +292,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ------------------------------------------------------------ 13 beyond GANs
         _threshold(
-            key="pixelcnn_bits", notebook="13", metric="PixelCNN held-out bits/dim", value=0.29,
+            key="pixelcnn_bits", nearest_bad=0.295, notebook="13", metric="PixelCNN held-out bits/dim", value=0.29,
             higher_is_better=False, samples=300, calibration="notebook:13 (binary 14x14 digits)",
             calibration_column="held-out bits/dim",
             good_cases=("20 epochs: 0.265-0.268",),
@@ -247,7 +300,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="0.02 above 20 epochs (epoch-to-epoch wobble about 0.005); an under-trained PixelCNN (0.29-0.30) fails",
         ),
         _threshold(
-            key="rbm_bits", notebook="13", metric="RBM held-out bits/dim", value=0.45,
+            key="rbm_bits", nearest_bad=0.472, notebook="13", metric="RBM held-out bits/dim", value=0.45,
             higher_is_better=False, samples=300, calibration="notebook:13 (binary 14x14 digits, exact partition function)",
             calibration_column="held-out bits/dim",
             good_cases=("30 epochs of CD-1: 0.379",),
@@ -285,9 +338,13 @@ def check_calibration(table: object, calibration_name: str) -> tuple[int, list[s
     Example:
         >>> class Table:
         ...     def column(self, name):
-        ...         return {"real": 8, "blurred: std x 2": 8, "half the modes": 4, "collapsed to one mode": 1}
-        >>> check_calibration(Table(), "ring")[0] >= 1
-        True
+        ...         cases = ("real", "blurred: std x 2", "blurred: std x 4", "half the modes",
+        ...                  "collapsed to one mode", "noise: uniform box")
+        ...         values = {"modes covered": (8, 8, 8, 4, 1, 8),
+        ...                   "high-quality share": (0.99, 0.66, 0.23, 0.99, 0.99, 0.02)}[name]
+        ...         return dict(zip(cases, values))
+        >>> check_calibration(Table(), "ring")
+        (2, [])
     """
     checked, problems = 0, []
     for threshold in THRESHOLDS.values():
@@ -300,5 +357,9 @@ def check_calibration(table: object, calibration_name: str) -> tuple[int, list[s
         for case in threshold.bad_cases:
             if threshold.passes(column[case]):
                 problems.append(f"{threshold.key}: bad case {case!r} ({column[case]:.4g}) passes")
+        nearest = min((column[case] for case in threshold.bad_cases), key=lambda bad: abs(bad - threshold.value))
+        if abs(nearest - threshold.nearest_bad) > 0.5 * abs(threshold.value - threshold.nearest_bad):
+            problems.append(f"{threshold.key}: nearest_bad is {threshold.nearest_bad:.4g}, but the table's "
+                            f"nearest bad case is {nearest:.4g}")
         checked += 1
     return checked, problems
