@@ -95,7 +95,7 @@ def test_make_lab_allows_root_only_for_root(tmp_path: Path, uid: int):
     (fake_bin / "id").write_text(f"#!/bin/sh\necho {uid}\n")
     (fake_bin / "id").chmod(0o755)
     environment = make_environment(PATH=f"{fake_bin}{os.pathsep}{os.environ['PATH']}")
-    dry_run = subprocess.run(["make", "-n", "lab", *installed_environment()], cwd=ROOT, env=environment,
+    dry_run = subprocess.run(["make", "--no-print-directory", "-n", "lab", *installed_environment()], cwd=ROOT, env=environment,
                              capture_output=True, text=True, check=True)
     command = dry_run.stdout.strip().splitlines()[-1]
     assert "jupyter lab" in command and command.endswith(START)

@@ -62,9 +62,9 @@ def test_a_crash_before_the_check_is_shown_as_a_crash():
 
 def test_make_bench_with_seeds_runs_the_seeds_command():
     root = Path(__file__).resolve().parents[1]
-    dry = subprocess.run(["make", "-n", "bench", "SEEDS=1 2", "BENCH_NOTEBOOKS=01", "VENV=.venv"], cwd=root,
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "bench", "SEEDS=1 2", "BENCH_NOTEBOOKS=01", "VENV=.venv"], cwd=root,
                          capture_output=True, text=True, check=True).stdout
-    assert "course_utils.build seeds --seeds 1 2" in dry and dry.rstrip().endswith("01")
-    plain = subprocess.run(["make", "-n", "bench", "VENV=.venv"], cwd=root, capture_output=True, text=True,
+    assert "course_utils.build seeds --seeds 1 2" in dry and dry.rstrip().endswith("01"), dry
+    plain = subprocess.run(["make", "--no-print-directory", "-n", "bench", "VENV=.venv"], cwd=root, capture_output=True, text=True,
                            check=True).stdout
     assert "course_utils.build bench" in plain and "seeds" not in plain

@@ -102,7 +102,7 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="the issue's bar: 1.25x the good stand-in (0.040); the nearest bad case (0.24) is 4.8x above",
         ),
         _threshold(
-            key="sin_x_wasserstein", nearest_bad=1.24, notebook="01", metric="W1(x, U[-3.5, 3.5])", value=0.35,
+            key="sin_x_wasserstein", nearest_bad=1.237, notebook="01", metric="W1(x, U[-3.5, 3.5])", value=0.35,
             higher_is_better=False, samples=1000, calibration="sin_curve",
             calibration_column="x W1 to U[-3.5, 3.5]",
             good_cases=("held-out real", "good stand-in: y + noise 0.05"),
@@ -166,18 +166,18 @@ THRESHOLDS: dict[str, Threshold] = {
             margin="a code at least about as good as the best linear one (PCA 0.0068); a third-trained autoencoder (0.012) fails",
         ),
         _threshold(
-            key="digits_recognised_share", nearest_bad=0.172, notebook="04", metric="share of samples recognised (p >= 0.9)",
+            key="digits_recognised_share", nearest_bad=0.272, notebook="04", metric="share of samples recognised (p >= 0.9)",
             value=0.7, higher_is_better=True, samples=500, calibration="judge:digits",
             calibration_column="recognised (p >= 0.9)",
             good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",), bad_cases=("uniform noise",),
-            margin="0.27 below blurred digits (0.97); 0.53 above uniform noise (0.17)",
+            margin="0.28 below blurred digits (0.98); 0.43 above uniform noise (0.27)",
         ),
         _threshold(
-            key="digits_fid", nearest_bad=9.42, notebook="04", metric="FID (digits judge, N=500)", value=5.0,
+            key="digits_fid", nearest_bad=12.95, notebook="04", metric="FID (digits judge, N=500)", value=5.0,
             higher_is_better=False, samples=500, calibration="judge:digits", calibration_column="FID",
             good_cases=_GOOD_IMAGES + ("blurred: sigma 1.5",),
             bad_cases=("collapsed to one image", "one class only: all 1s", "uniform noise"),
-            margin="2.3x blurred digits (2.2); one class only (9.4) is 1.9x above",
+            margin="2.0x blurred digits (2.5); one class only (12.9) is 2.6x above",
         ),
         # --------------------------------------------------- 05 vertical lines (DCGAN)
         _threshold(
@@ -198,23 +198,22 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ----------------------------------------------------- 06 road signs (DCGAN)
         _threshold(
-            key="road_signs_fid", nearest_bad=5.69, notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
+            key="road_signs_fid", nearest_bad=7.08, notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
             higher_is_better=False, samples=1000, calibration="judge:road_signs", calibration_column="FID",
             good_cases=_GOOD_IMAGES,
             bad_cases=("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs", "uniform noise"),
-            margin=("a reference DCGAN scores 1.3 after 1000 steps and 0.8 after 2000 (2.3x and 3.8x "
-                    "below), mild blur 2.4; collapse to one sign (8.3) is 2.8x above"),
+            margin="1.5x mildly blurred signs (2.0); collapse to one sign (7.1) is 2.4x above",
         ),
         _threshold(
-            key="road_signs_share_30", nearest_bad=0.13, notebook="06", metric="share judged speed_limit_30", value=0.8,
+            key="road_signs_share_30", nearest_bad=0.128, notebook="06", metric="share judged speed_limit_30", value=0.8,
             higher_is_better=True, samples=1000, calibration="judge:road_signs",
             calibration_column="judged speed_limit_30",
             good_cases=_GOOD_IMAGES, bad_cases=("wrong class: stop signs", "uniform noise"),
-            margin="0.2 below real (1.0); 0.35 above uniform noise (0.45)",
+            margin="0.2 below real (1.0); 0.67 above uniform noise (0.13)",
         ),
         # ---------------------------------------------------- 09 conditional road signs
         _threshold(
-            key="conditional_accuracy", nearest_bad=0.251, notebook="09", metric="accuracy on the asked-for class",
+            key="conditional_accuracy", nearest_bad=0.261, notebook="09", metric="accuracy on the asked-for class",
             value=0.9, higher_is_better=True, samples=1000, calibration="conditional",
             calibration_column="overall",
             good_cases=_GOOD_IMAGES,
@@ -265,7 +264,7 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ---------------------------------------------------------------- 12 CycleGAN
         _threshold(
-            key="cyclegan_judged_square", nearest_bad=0.113, notebook="12", metric="translated circles judged squares",
+            key="cyclegan_judged_square", nearest_bad=0.0, notebook="12", metric="translated circles judged squares",
             value=0.9, higher_is_better=True, samples=300, calibration="cyclegan",
             calibration_column="judged square",
             good_cases=("real squares", "good stand-in: squares + noise 0.05"),
