@@ -255,6 +255,35 @@ def check_bar(key: str, value: float, *, label: str = "", **facts: Any) -> Quali
                          bar=key, **facts)
 
 
+def check_bars(values: dict[str, float], **facts: Any) -> list[QualityRecord]:
+    """Check several measures against their bars; record every one before failing.
+
+    :func:`check_bar` raises at the first failed bar in full mode, so the measures after it
+    would go unrecorded; here each gets its banner and its record, then one
+    :class:`QualityCheckFailed` names all that failed.
+
+    Args:
+        values: ``{threshold key: measured value}``, checked in this order.
+        **facts: passed to every :func:`check_bar` (``steps``, ``details``, ...).
+
+    Example:
+        >>> records = check_bars({"sin_mean_abs_error": 0.03, "sin_x_wasserstein": 0.2}, notebook="01_sin_gan")
+        ✅ PASS  mean |y - sin x| = 0.03  (needs <= 0.05, full mode)
+        ✅ PASS  W1(x, U[-3.5, 3.5]) = 0.2  (needs <= 0.35, full mode)
+        >>> [record.passed for record in records]
+        [True, True]
+    """
+    records, failures = [], []
+    for key, value in values.items():
+        try:
+            records.append(check_bar(key, value, **facts))
+        except QualityCheckFailed as failure:
+            failures.append(str(failure))
+    if failures:
+        raise QualityCheckFailed("\n".join(failures))
+    return records
+
+
 def bar(key: str) -> float:
     """Return the value of the calibrated bar ``key``, e.g. to draw it on a curve.
 

@@ -15,3 +15,9 @@ def isolated_course_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatc
     monkeypatch.delenv("COURSE_MODE", raising=False)
     monkeypatch.delenv("COURSE_STRICT_CHECKS", raising=False)
     return base
+
+
+@pytest.fixture(scope="session")
+def shared_judge_folder(tmp_path_factory: pytest.TempPathFactory):
+    """One data folder for the judges of the whole test session: each judge is trained once."""
+    return tmp_path_factory.getbasetemp() / "metrics-judges"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils.data import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs
+from course_utils.data import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs, signs_from_templates
 from course_utils.data.sign_renderer import _sign_poses, _warp_signs, sign_class_indices
-from course_utils.data.sign_templates import SIGN_BLACK, SIGN_RED, SIGN_WHITE, sign_template
+from course_utils.data.sign_templates import ALL_SIGNS, SIGN_BLACK, SIGN_RED, SIGN_WHITE, sign_template
 
 
 @pytest.mark.parametrize("size", [32, 64])
@@ -40,7 +40,7 @@ def test_classes_by_name_or_index_give_the_global_labels():
     assert sign_class_indices(["stop", "stop", 0]) == (2, 0)
 
 
-@pytest.mark.parametrize("bad", [["speed_limit_50"], [4], [-1], [], "stopp", [True]])
+@pytest.mark.parametrize("bad", [["speed_limit_55"], [len(ALL_SIGNS)], [-1], [], "stopp", [True]])
 def test_unknown_classes_are_refused(bad):
     with pytest.raises(ValueError, match="class|empty"):
         road_signs(4, classes=bad)
@@ -99,9 +99,9 @@ def test_stop_template_is_a_red_octagon_with_white_letters():
 
 def test_signs_leave_a_border_like_gtsrb_crops():
     rng = np.random.default_rng(0)
-    labels = np.arange(200) % 4
+    names = [SIGN_CLASSES[index % 4] for index in range(200)]
     poses = _sign_poses(200, 64, rng)
-    alpha = _warp_signs(labels, 64, poses["target_corners"])[:, 3]
+    alpha = _warp_signs(names, 64, poses["target_corners"])[:, 3]
     inside = alpha > 0.5
     widths = inside.any(axis=1).sum(axis=1) / 64
     heights = inside.any(axis=2).sum(axis=1) / 64
@@ -131,3 +131,26 @@ def test_a_simple_classifier_tells_the_four_signs_apart():
     predictions = (features(test_images) @ weights).argmax(axis=1)
     for label in range(4):  # every class, not just on average
         assert (predictions[test_labels == label] == label).mean() > 0.85
+
+
+def test_the_judges_extra_speed_limits_continue_the_numbering():
+    images, labels = road_signs(6, classes=["speed_limit_80", "speed_limit_30"], seed=0)
+    assert images.shape == (6, 32, 32, 3) and set(labels) == {0, ALL_SIGNS.index("speed_limit_80")}
+
+
+def test_signs_from_templates_draws_any_number_a_smudge_or_nothing_in_the_ring():
+    names = ["ring:38", "smudged:speed_limit_30", "ring:", "speed_limit_30"]
+    images = signs_from_templates(names, size=32, seed=3)
+    assert images.shape == (4, 32, 32, 3) and images.dtype == np.float32
+    assert np.array_equal(images, signs_from_templates(names, size=32, seed=3))
+    # In the same pose, the templates differ only inside the ring: the number is what changes.
+    templates = [np.asarray(sign_template(name, 48), dtype=np.float32) for name in names]
+    assert all(np.abs(templates[0] - other).mean() > 1.0 for other in templates[1:])
+
+
+@pytest.mark.parametrize("bad", ["ring:12345", "smudged:stop", "smudged:speed_limit_55", "cat", ""])
+def test_unknown_templates_are_refused(bad):
+    with pytest.raises(ValueError, match="Unknown sign"):
+        signs_from_templates([bad])
+    with pytest.raises(ValueError, match="empty"):
+        signs_from_templates([])

@@ -14,15 +14,16 @@ from course_utils.metrics import calibration, judges
 from course_utils.metrics.checks import MetricInputError
 from course_utils.metrics.conditional import conditional_accuracy
 from course_utils.metrics.image_distances import judge_fid, judge_kid
-from course_utils.metrics.judges import (
+from course_utils.metrics.judge_data import (
+    CALIBRATION_TEXTS,
     JUDGE_SPECS,
     JudgeError,
     held_out_set,
-    judge_path,
-    load_judge,
     not_vertical_lines,
     reference_images,
+    unreadable_sign_names,
 )
+from course_utils.metrics.judges import judge_path, load_judge
 from course_utils.metrics.thresholds import check_calibration
 from course_utils.metrics.translation import translated_class_share
 
@@ -30,8 +31,8 @@ JUDGE_NAMES = tuple(JUDGE_SPECS)
 
 
 @pytest.fixture(scope="module")
-def judge_folder(tmp_path_factory: pytest.TempPathFactory):
-    return tmp_path_factory.getbasetemp() / "metrics-judges"
+def judge_folder(shared_judge_folder):
+    return shared_judge_folder
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +169,8 @@ def test_unknown_judges_classes_and_label_counts_are_refused(trained):
         load_judge("cats")
     with pytest.raises(JudgeError, match="knows speed_limit_30"):
         trained["road_signs"].class_share(np.zeros((2, 32, 32, 3)), "yield")
-    with pytest.raises(JudgeError, match="0 to 3"):
-        trained["road_signs"].class_index(7)
+    with pytest.raises(JudgeError, match="0 to 10"):
+        trained["road_signs"].class_index(11)
     images, labels = reference_images("road_signs", 8)
     with pytest.raises(MetricInputError, match="8 images but 5"):
         conditional_accuracy(trained["road_signs"], images, labels[:5])
@@ -203,7 +204,7 @@ def test_conditional_accuracy_counts_per_asked_class(trained):
     judge = trained["road_signs"]
     images, labels = road_signs(200, seed=31)
     result = conditional_accuracy(judge, images, labels)
-    assert result.overall > 0.95 and set(result.per_class) == set(judge.classes)
+    assert result.overall > 0.95 and set(result.per_class) == set(judge.classes[:4])  # the four asked-for signs
     assert sum(result.counts.values()) == 200
     # Ask for "stop" on every image: only the real stop signs are right.
     stop = conditional_accuracy(judge, images, ["stop"] * 200)
@@ -226,7 +227,7 @@ def test_judge_thresholds_separate_real_from_noise_blur_collapse_and_wrong_class
     fid = table.column("FID")
     assert fid["held-out real"] < fid["uniform noise"] and fid["held-out real"] < fid["collapsed to one image"]
     # Shapes: its thresholds are CycleGAN's (test_cyclegan_thresholds); the FID here is informative.
-    assert _check(table, f"judge:{name}") == {"road_signs": 2, "vertical_lines": 2, "shapes": 0, "digits": 2}[name]
+    assert _check(table, f"judge:{name}") == {"road_signs": 4, "vertical_lines": 2, "shapes": 0, "digits": 2}[name]
 
 
 def test_conditional_accuracy_thresholds(trained):
@@ -250,3 +251,12 @@ def test_a_judge_does_not_depend_on_the_notebooks_seed(tmp_path, monkeypatch):
         keras.utils.set_random_seed(notebook_seed)
         predictions.append(judges.train_judge("digits", verbose=False).probabilities(images))
     np.testing.assert_allclose(predictions[0], predictions[1], atol=1e-5)
+
+
+def test_the_sign_judges_unreadable_signs_hold_out_the_calibrations_garbled_numbers():
+    names = unreadable_sign_names(4000, seed=0)
+    texts = {name.split(":", 1)[1] for name in names if name.startswith("ring:")}
+    assert not texts & set(CALIBRATION_TEXTS)
+    assert not texts & {"20", "30", "50", "60", "70", "80", "100", "120"}  # no legible speed limit
+    assert {"31", "39", "33", "1000"} <= texts and "" in texts  # near misses of 30 and 100, blank rings
+    assert any(name.startswith("smudged:") for name in names)

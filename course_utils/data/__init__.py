@@ -39,7 +39,7 @@ from course_utils.data.points import (
     ring_of_gaussians,
     sin_curve,
 )
-from course_utils.data.sign_renderer import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs
+from course_utils.data.sign_renderer import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs, signs_from_templates
 from course_utils.data.shapes import (
     SHAPE_CLASSES,
     circles,
@@ -88,6 +88,7 @@ __all__ = [
     "ring_of_gaussians",
     "road_signs",
     "shapes_dataset",
+    "signs_from_templates",
     "sin_curve",
     "slanted_land_faces",
     "slanted_land_noise",

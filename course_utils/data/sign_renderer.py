@@ -32,7 +32,15 @@ from PIL import Image
 from course_utils.data._checks import balanced_labels, check_count, check_size, make_rng
 from course_utils.data.photo_effects import photograph
 from course_utils.data.scenery import add_poles, street_backgrounds
-from course_utils.data.sign_templates import EDGE_WHITE, MARGIN, SIGN_CLASSES, sign_template
+from course_utils.data.sign_templates import (
+    ALL_SIGNS,
+    EDGE_WHITE,
+    EXTRA_SPEED_LIMITS,
+    MARGIN,
+    SIGN_CLASSES,
+    check_template_name,
+    sign_template,
+)
 
 GTSRB_CLASS_IDS: dict[str, int] = {
     "speed_limit_30": 1,
@@ -46,7 +54,8 @@ MAX_YAW_DEGREES = 28.0
 MAX_PITCH_DEGREES = 12.0
 _CHUNK_PIXELS = 2**19  # images rendered together: about 6 MB per float32 RGB array
 
-__all__ = ["GTSRB_CLASS_IDS", "SIGN_CLASSES", "road_signs", "sign_class_indices"]
+__all__ = ["ALL_SIGNS", "EXTRA_SPEED_LIMITS", "GTSRB_CLASS_IDS", "SIGN_CLASSES", "road_signs", "sign_class_indices",
+           "signs_from_templates"]
 
 
 def sign_class_indices(classes: Sequence[str | int] | str | int | None) -> tuple[int, ...]:
@@ -64,15 +73,15 @@ def sign_class_indices(classes: Sequence[str | int] | str | int | None) -> tuple
         classes = [classes]
     indices: list[int] = []
     for item in classes:
-        if isinstance(item, str) and item in SIGN_CLASSES:
-            index = SIGN_CLASSES.index(item)
+        if isinstance(item, str) and item in ALL_SIGNS:
+            index = ALL_SIGNS.index(item)
         elif (isinstance(item, (int, np.integer)) and not isinstance(item, bool)
-              and 0 <= item < len(SIGN_CLASSES)):
+              and 0 <= item < len(ALL_SIGNS)):
             index = int(item)
         else:
             raise ValueError(
                 f"Unknown road-sign class {item!r}. Use names from {SIGN_CLASSES} "
-                f"or their indices 0-{len(SIGN_CLASSES) - 1}."
+                f"(or the judge's extra speed limits {EXTRA_SPEED_LIMITS}) or their indices 0-{len(ALL_SIGNS) - 1}."
             )
         if index not in indices:
             indices.append(index)
@@ -127,18 +136,18 @@ def _sign_poses(n: int, size: int, rng: np.random.Generator) -> dict[str, np.nda
     return {"target_corners": target, "centre": centre, "diameter": diameter}
 
 
-def _warp_signs(labels: np.ndarray, size: int, target_corners: np.ndarray) -> np.ndarray:
+def _warp_signs(names: Sequence[str], size: int, target_corners: np.ndarray) -> np.ndarray:
     """Channels-first RGBA layers (n, 4, size, size) in [0, 1], each sign warped to its corners."""
     template_side = int(np.ceil(SIGN_SHARE_RANGE[1] * size / (1.0 - 2 * MARGIN))) + 1
     source = np.array([[0, 0], [template_side, 0], [template_side, template_side],
-                       [0, template_side]], dtype=np.float64)[None].repeat(len(labels), 0)
+                       [0, template_side]], dtype=np.float64)[None].repeat(len(names), 0)
     coefficients = _homographies(source, target_corners)
-    layers = np.empty((len(labels), size, size, 4), dtype=np.uint8)
+    layers = np.empty((len(names), size, size, 4), dtype=np.uint8)
     fill = EDGE_WHITE + (0,)
-    templates = {label: sign_template(SIGN_CLASSES[label], template_side) for label in set(labels)}
-    for index, label in enumerate(labels):
+    templates = {name: sign_template(name, template_side) for name in set(names)}
+    for index, name in enumerate(names):
         layers[index] = np.asarray(
-            templates[label].transform(
+            templates[name].transform(
                 (size, size), Image.Transform.PERSPECTIVE, tuple(coefficients[index]),
                 Image.Resampling.BILINEAR, fillcolor=fill,
             )
@@ -161,11 +170,11 @@ def _weather_signs(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return weathered
 
 
-def _render_chunk(labels: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+def _render_chunk(names: Sequence[str], size: int, rng: np.random.Generator) -> np.ndarray:
     """Render one batch of signs, channels-first internally; returns NHWC float32."""
-    n = len(labels)
+    n = len(names)
     poses = _sign_poses(n, size, rng)
-    layers = _warp_signs(labels, size, poses["target_corners"])
+    layers = _warp_signs(names, size, poses["target_corners"])
     background = street_backgrounds(n, size, rng)
     pole_widths = poses["diameter"] * rng.uniform(0.06, 0.11, n)
     background = add_poles(background, poses["centre"], pole_widths, rng)
@@ -194,7 +203,8 @@ def road_signs(
 
     Returns:
         ``(images, labels)``: images ``float32`` ``(n, size, size, 3)`` in ``[0, 1]``; labels
-        ``int64`` indices into ``SIGN_CLASSES`` (also when only some classes are asked for),
+        ``int64`` indices into ``SIGN_CLASSES`` (also when only some classes are asked for;
+        the judge's extra speed limits continue the numbering, as in ``ALL_SIGNS``),
         equally many of each chosen class (up to one when ``n`` does not divide evenly), in
         random order.
 
@@ -210,9 +220,34 @@ def road_signs(
     chosen = np.array(sign_class_indices(classes), dtype=np.int64)
     rng = make_rng(seed)
     labels = chosen[balanced_labels(n, len(chosen), rng)]
-    images = np.empty((n, size, size, 3), dtype=np.float32)
+    return _render([ALL_SIGNS[label] for label in labels], size, rng), labels
+
+
+def _render(names: Sequence[str], size: int, rng: np.random.Generator) -> np.ndarray:
+    images = np.empty((len(names), size, size, 3), dtype=np.float32)
     chunk = max(16, _CHUNK_PIXELS // (size * size))
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        images[start:stop] = _render_chunk(labels[start:stop], size, rng)
-    return images, labels
+    for start in range(0, len(names), chunk):
+        stop = min(start + chunk, len(names))
+        images[start:stop] = _render_chunk(names[start:stop], size, rng)
+    return images
+
+
+def signs_from_templates(names: Sequence[str], size: int = 32, seed: int | None = None) -> np.ndarray:
+    """Render one photo-like crop per template name, in order, as :func:`road_signs` does.
+
+    Names are signs of ``ALL_SIGNS``, ``"ring:TEXT"`` (a round sign with any text, e.g. an
+    unknown or garbled number) or ``"smudged:speed_limit_N"`` (its number smeared into a blot):
+    the road-sign judge learns from them that a ring alone is not a speed-limit sign, and the
+    calibration shows what it says of signs a person could not read.
+
+    Example:
+        >>> signs_from_templates(["ring:38", "smudged:speed_limit_30"], seed=0).shape
+        (2, 32, 32, 3)
+    """
+    names = [check_template_name(name) for name in names]
+    if not names:
+        raise ValueError("names is empty: pass at least one template name, e.g. ['ring:38'].")
+    size = check_size(size, minimum=16)
+    if size > 256:
+        raise ValueError(f"size={size} is larger than the renderer supports (256).")
+    return _render(names, size, make_rng(seed))

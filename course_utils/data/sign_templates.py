@@ -21,9 +21,16 @@ import functools
 import math
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 SIGN_CLASSES: tuple[str, ...] = ("speed_limit_30", "speed_limit_100", "stop", "no_trucks")
+# More speed limits, for the road-sign judge only: it must read the number, not just see a ring.
+EXTRA_SPEED_LIMITS: tuple[str, ...] = tuple(f"speed_limit_{limit}" for limit in (20, 50, 60, 70, 80, 120))
+ALL_SIGNS: tuple[str, ...] = SIGN_CLASSES + EXTRA_SPEED_LIMITS
+# Template names outside ALL_SIGNS: "ring:TEXT" is a round sign with any text in it (an unknown
+# or garbled number), "smudged:SIGN" is SIGN with the ink of its number smeared into a blot.
+RING_PREFIX = "ring:"
+SMUDGED_PREFIX = "smudged:"
 
 SIGN_RED = (196, 18, 28)
 SIGN_WHITE = (240, 240, 236)
@@ -147,15 +154,36 @@ def _lorry(picture: Image.Image) -> None:
                      fill=black)
 
 
+def _number_sign(side: int, text: str, smudge: float = 0.0) -> Image.Image:
+    """A round sign with black ``text``: two characters 0.44 wide, three 0.56 (as 30 and 100).
+
+    ``smudge`` > 0 smears the ink with a Gaussian blur of that share of the side (a blot).
+    """
+    picture = _round_sign(side)
+    if not text:
+        return picture
+    width = {1: 0.24, 2: 0.44}.get(len(text), 0.56)
+    height = 0.37 if len(text) <= 2 else 0.33
+    if smudge <= 0:
+        _paste_text(picture, text, box_width=width, box_height=height, colour=SIGN_BLACK)
+        return picture
+    ink = Image.new("L", (side, side), 0)
+    box_width, box_height = round(width * side), round(height * side)
+    ink.paste(_text_mask(text, box_width, box_height), (round((side - box_width) / 2), round((side - box_height) / 2)))
+    ink = ink.filter(ImageFilter.GaussianBlur(smudge * side))
+    picture.paste(Image.new("RGBA", (side, side), SIGN_BLACK + (255,)), (0, 0), ink)
+    return picture
+
+
 def _draw_master(sign: str) -> Image.Image:
     side = _MASTER_SIZE * _SUPERSAMPLING
     inner = round(side * (1 - 2 * MARGIN))
-    if sign == "speed_limit_30":
-        picture = _round_sign(inner)
-        _paste_text(picture, "30", box_width=0.44, box_height=0.37, colour=SIGN_BLACK)
-    elif sign == "speed_limit_100":
-        picture = _round_sign(inner)
-        _paste_text(picture, "100", box_width=0.56, box_height=0.33, colour=SIGN_BLACK)
+    if sign.startswith("speed_limit_"):
+        picture = _number_sign(inner, sign[len("speed_limit_"):])
+    elif sign.startswith(RING_PREFIX):
+        picture = _number_sign(inner, sign[len(RING_PREFIX):])
+    elif sign.startswith(SMUDGED_PREFIX):
+        picture = _number_sign(inner, sign[len(SMUDGED_PREFIX) + len("speed_limit_"):], smudge=0.07)
     elif sign == "stop":
         picture = _stop_sign(inner)
     elif sign == "no_trucks":
@@ -167,6 +195,23 @@ def _draw_master(sign: str) -> Image.Image:
     offset = (side - inner) // 2
     framed.paste(picture, (offset, offset))
     return framed.resize((_MASTER_SIZE, _MASTER_SIZE), Image.Resampling.LANCZOS)
+
+
+def check_template_name(sign: str) -> str:
+    """Return ``sign`` if the course can draw it: a name in ``ALL_SIGNS``, ``"ring:TEXT"`` or
+    ``"smudged:speed_limit_N"``; otherwise raise ``ValueError``.
+
+    Example:
+        >>> check_template_name("ring:38"), check_template_name("smudged:speed_limit_30")
+        ('ring:38', 'smudged:speed_limit_30')
+    """
+    known = (sign in ALL_SIGNS or (isinstance(sign, str) and sign.startswith(RING_PREFIX) and len(sign) <= 9)
+             or (isinstance(sign, str) and sign.startswith(SMUDGED_PREFIX)
+                 and sign[len(SMUDGED_PREFIX):] in ALL_SIGNS and "speed_limit" in sign))
+    if not known:
+        raise ValueError(f"Unknown sign {sign!r}; the course draws {', '.join(ALL_SIGNS)}, "
+                         f"'{RING_PREFIX}TEXT' (up to 4 characters) and '{SMUDGED_PREFIX}speed_limit_N'.")
+    return sign
 
 
 @functools.lru_cache(maxsize=None)
@@ -185,8 +230,7 @@ def sign_template(sign: str, side: int) -> Image.Image:
         >>> sign_template("speed_limit_30", 24).getpixel((12, 12))[3]
         255
     """
-    if sign not in SIGN_CLASSES:
-        raise ValueError(f"Unknown sign {sign!r}; the course draws {', '.join(SIGN_CLASSES)}.")
+    check_template_name(sign)
     if side < 4:
         raise ValueError(f"A sign template needs at least 4 pixels, got side={side}.")
     return _master(sign).resize((side, side), Image.Resampling.LANCZOS)

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import ndimage
 
 from course_utils.metrics import mixtures, sin_curve, slanted_land
-from course_utils.metrics.image_distances import FID_SAMPLES, frechet_distance, kernel_distance
+from course_utils.metrics.image_distances import FID_SAMPLES, frechet_distance, kernel_distance, precision_recall
 from course_utils.metrics.lines import vertical_lines_report
 from course_utils.metrics.translation import cycle_l1, mask_iou, paired_l1
 
@@ -282,11 +282,23 @@ def _image_sets(name: str, samples: int, seed: int) -> tuple[str, np.ndarray, di
     """Return (what the reference set is, reference images, {case: images}) for one judge."""
     from course_utils import data  # noqa: PLC0415
 
+    extra: dict[str, np.ndarray] = {}
     if name == "road_signs":
+        from course_utils.metrics.judge_data import CALIBRATION_TEXTS  # noqa: PLC0415
+
         description = "speed-limit-30 signs (notebook 06's data)"
         reference = data.road_signs(samples, classes=["speed_limit_30"], seed=seed + 1)[0]
         held_out = data.road_signs(samples, classes=["speed_limit_30"], seed=seed + 2)[0]
         wrong = ("wrong class: stop signs", data.road_signs(samples, classes=["stop"], seed=seed + 3)[0])
+        garbled = [f"ring:{CALIBRATION_TEXTS[index % len(CALIBRATION_TEXTS)]}" for index in range(samples)]
+        extra = {
+            "garbled number in an intact ring": data.signs_from_templates(
+                garbled, seed=seed + 6),
+            "smudged 30 (number smeared into a blot)": data.signs_from_templates(
+                ["smudged:speed_limit_30"] * samples, seed=seed + 7),
+            "wrong number: 80 in the ring": data.road_signs(samples, classes=["speed_limit_80"], seed=seed + 8)[0],
+            "blank ring, no number": data.signs_from_templates(["ring:"] * samples, seed=seed + 9),
+        }
     elif name == "vertical_lines":
         description = "vertical lines (notebook 05's data)"
         reference = data.vertical_lines(samples, seed=seed + 1)
@@ -312,6 +324,7 @@ def _image_sets(name: str, samples: int, seed: int) -> tuple[str, np.ndarray, di
         f"blurred: sigma {STRONG_BLUR}": blurred(held_out, STRONG_BLUR),
         "collapsed to one image": collapsed(held_out),
         wrong[0]: wrong[1],
+        **extra,
         "uniform noise": uniform_noise(held_out.shape, seed + 5),
     }
     return description, reference, cases
@@ -345,6 +358,7 @@ def calibrate_judge(
         >>> table.column("FID")["held-out real"] < table.column("FID")["uniform noise"]
         True
     """
+    from course_utils.metrics.judge_data import CALIBRATION_TEXTS  # noqa: PLC0415
     from course_utils.metrics.judges import load_judge  # noqa: PLC0415
 
     samples = default_samples(name) if samples is None else samples
@@ -357,19 +371,21 @@ def calibrate_judge(
         "digits": ("recognised (p >= 0.9)", judge.recognised_share),
     }
     verdict_name, verdict = verdicts[name]
-    columns = ["FID", "KID", verdict_name]
+    columns = ["FID", "KID", verdict_name, "precision (k=3)", "recall (k=3)"]
     if name == "vertical_lines":
         columns += ["rule detector: vertical lines", "rule detector: distinct patterns"]
     table = CalibrationTable(
         f"Judge '{name}': {description}", tuple(columns), samples, seed,
-        note=f"Judge seed {judge.facts['seed']}, held-out accuracy {judge.accuracy:.3f}.",
+        note=f"Judge seed {judge.facts['seed']}, held-out accuracy {judge.accuracy:.3f}."
+        + (" Garbled numbers: " + ", ".join(CALIBRATION_TEXTS) + " (never in the judge's training)."
+           if name == "road_signs" else ""),
     )
     reference_features = judge.features(reference)
     for case, images in cases.items():
         started = time.perf_counter()
         features = judge.features(images)
         values = [frechet_distance(reference_features, features), kernel_distance(reference_features, features),
-                  verdict(images)]
+                  verdict(images), *precision_recall(reference_features, features)]
         if name == "vertical_lines":
             report = vertical_lines_report(images)
             values += [report.share_vertical_lines, report.distinct_pattern_share]

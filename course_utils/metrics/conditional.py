@@ -6,7 +6,8 @@ the road-sign GAN of notebook 09 draws a stop sign when asked for one. A generat
 ignores its label scores about 1 / (number of classes).
 
 Example:
-    >>> from course_utils.metrics.judges import load_judge, reference_images
+    >>> from course_utils.metrics.judge_data import reference_images
+    >>> from course_utils.metrics.judges import load_judge
     >>> judge = load_judge("road_signs")
     >>> images, labels = reference_images("road_signs", 200)
     >>> result = conditional_accuracy(judge, images, labels)
@@ -68,7 +69,8 @@ def conditional_accuracy(judge: Judge, images: Any, asked_labels: Any) -> Condit
         left out), the worst class, and the confusion counts ``[asked][judged]``.
 
     Example:
-        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("shapes")
         >>> images, labels = reference_images("shapes", 90)
         >>> sorted(conditional_accuracy(judge, images, labels).per_class)

@@ -196,7 +196,8 @@ def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: in
     Uses the first ``samples`` images of each set (both must have at least that many).
 
     Example:
-        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("road_signs")
         >>> real, _ = reference_images("road_signs", 1000, seed=1)
         >>> other, _ = reference_images("road_signs", 1000, seed=2)
@@ -211,7 +212,8 @@ def judge_kid(judge: Judge, real_images: Any, generated_images: Any, samples: in
     """Return the KID between real and generated images on ``judge``'s penultimate features.
 
     Example:
-        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("road_signs")
         >>> real, _ = reference_images("road_signs", 1000, seed=1)
         >>> other, _ = reference_images("road_signs", 1000, seed=2)
@@ -228,7 +230,8 @@ def judge_precision_recall(
     """Return :func:`precision_recall` of generated against real images on ``judge``'s features.
 
     Example:
-        >>> from course_utils.metrics.judges import load_judge, reference_images
+        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("road_signs")
         >>> real, _ = reference_images("road_signs", 500, seed=1)
         >>> other, _ = reference_images("road_signs", 500, seed=2)

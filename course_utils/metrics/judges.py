@@ -9,7 +9,7 @@ about 32x32 road signs and needs a download.
 ========================  =================  ==============================================
 judge                     images             classes
 ========================  =================  ==============================================
-``road_signs``            32x32 RGB          speed_limit_30, speed_limit_100, stop, no_trucks
+``road_signs``            32x32 RGB          the four course signs, six more speed limits, unreadable
 ``vertical_lines``        32x32 grey         not_vertical_lines, vertical_lines
 ``shapes``                64x64 RGB          circle, square, rectangle (any colour)
 ``digits``                32x32 grey         0 ... 9 (scikit-learn's digits, upscaled)
@@ -24,9 +24,9 @@ that cannot be loaded for any reason (a one-line message says why). Training ign
 (``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``), so a judge first trained during a fast
 test run is still a full judge, and it does not touch the global random seeds of the notebook.
 
-The vertical-lines judge learns "vertical lines" against images made from the real ones by
-turning them horizontal, slanting, blurring, breaking or crossing them, drowning them in
-noise, and against noise, dots and flat images.
+What each judge learns from (its classes and data) is in :mod:`course_utils.metrics.judge_data`;
+the road-sign judge, for one, has to read the number on a sign, so "judged speed_limit_30"
+means a legible 30.
 
 Example:
     >>> judge = load_judge("shapes")
@@ -42,278 +42,37 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
 
 from course_utils import config
 from course_utils.metrics.checks import MetricInputError, as_images
+from course_utils.metrics.judge_data import (
+    JUDGE_SPECS,
+    JudgeError,
+    JudgeSpec,
+    check_seed,
+    held_out_set,
+    spec_for,
+    training_set,
+)
+
+__all__ = ["JUDGE_SPECS", "JUDGE_VERSION", "Judge", "JudgeError", "JudgeSpec", "JudgeTrainingError", "judge_path",
+           "load_judge", "train_judge"]
 
 # Bump when the architecture, the training recipe or the negatives change: cached judges retrain.
-JUDGE_VERSION = "1"
+JUDGE_VERSION = "2"
 FEATURES_LAYER = "features"
 FEATURE_COUNT = 64
 BATCH_SIZE = 64
 PREDICT_BATCH_SIZE = 500
 LEARNING_RATE = 2e-3
-# Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), and
-# the default seed of reference_images(): three different sets, none a notebook trains a GAN on.
-TRAIN_DATA_SEED = 7001
-TEST_DATA_SEED = 7002
-REFERENCE_SEED = 7003
-
-
-class JudgeError(ValueError):
-    """A judge was asked about images it was not trained on, or a judge name is unknown."""
 
 
 class JudgeTrainingError(RuntimeError):
     """A judge missed its stated held-out accuracy after training."""
-
-
-@dataclass(frozen=True)
-class JudgeSpec:
-    """What one judge is trained on and how well it must do."""
-
-    name: str
-    classes: tuple[str, ...]
-    image_shape: tuple[int, int, int]
-    train_size: int
-    test_size: int
-    epochs: int
-    min_accuracy: float
-    description: str
-
-
-JUDGE_SPECS: dict[str, JudgeSpec] = {
-    "road_signs": JudgeSpec(
-        name="road_signs",
-        classes=("speed_limit_30", "speed_limit_100", "stop", "no_trucks"),
-        image_shape=(32, 32, 3),
-        train_size=3000,
-        test_size=1000,
-        epochs=5,
-        min_accuracy=0.97,
-        description="the four road signs of notebooks 06 and 09, rendered offline",
-    ),
-    "vertical_lines": JudgeSpec(
-        name="vertical_lines",
-        classes=("not_vertical_lines", "vertical_lines"),
-        image_shape=(32, 32, 1),
-        train_size=4000,
-        test_size=1000,
-        epochs=6,
-        min_accuracy=0.97,
-        description="vertical lines (notebook 05) against slanted, horizontal, blurred, broken lines and noise",
-    ),
-    "shapes": JudgeSpec(
-        name="shapes",
-        classes=("circle", "square", "rectangle"),
-        image_shape=(64, 64, 3),
-        train_size=3000,
-        test_size=900,
-        epochs=5,
-        min_accuracy=0.95,
-        description="circles, squares and rectangles of any colour (notebooks 11 and 12)",
-    ),
-    "digits": JudgeSpec(
-        name="digits",
-        classes=tuple(str(digit) for digit in range(10)),
-        image_shape=(32, 32, 1),
-        train_size=1437,
-        test_size=360,
-        epochs=12,
-        min_accuracy=0.95,
-        description="scikit-learn's 1797 handwritten digits, upscaled to 32x32 (notebooks 04, 10, 13)",
-    ),
-}
-
-
-def _spec(name: str) -> JudgeSpec:
-    if name not in JUDGE_SPECS:
-        raise JudgeError(f"Unknown judge {name!r}; the course has {', '.join(JUDGE_SPECS)}.")
-    return JUDGE_SPECS[name]
-
-
-def _check_seed(seed: int) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise JudgeError(f"seed must be a non-negative whole number; got {seed!r}.")
-    return int(seed)
-
-
-# ---------------------------------------------------------------------------------------------
-# Data for each judge
-# ---------------------------------------------------------------------------------------------
-
-
-def _shear_rows(images: np.ndarray, slopes: np.ndarray) -> np.ndarray:
-    """Shift row r of image i by round(slopes[i] * r) columns (wrapping): slanted lines."""
-    n, height, width, _ = images.shape
-    shifts = np.round(slopes[:, None] * np.arange(height)[None, :]).astype(int)  # (n, height)
-    columns = (np.arange(width)[None, None, :] - shifts[:, :, None]) % width  # (n, height, width)
-    rows = np.arange(height)[None, :, None]
-    return images[np.arange(n)[:, None, None], rows, columns]
-
-
-def not_vertical_lines(n: int, seed: int, size: int = 32) -> np.ndarray:
-    """Return ``n`` grey images that are *not* images of vertical lines, shape ``(n, size, size, 1)``.
-
-    Nine kinds in equal shares, most made from real vertical-line images: horizontal lines,
-    slanted lines, blurred lines, broken lines (a band of rows missing), a grid (vertical
-    plus horizontal lines), lines drowned in noise, uniform noise, scattered dots, and flat
-    grey images.
-
-    Example:
-        >>> images = not_vertical_lines(18, seed=0)
-        >>> images.shape, float(images.min()) >= 0.0, float(images.max()) <= 1.0
-        ((18, 32, 32, 1), True, True)
-    """
-    from course_utils.data import vertical_lines  # noqa: PLC0415
-
-    rng = np.random.default_rng(seed)
-    lines = vertical_lines(n, size=size, seed=int(rng.integers(2**31)))
-    other_lines = vertical_lines(n, size=size, seed=int(rng.integers(2**31)))
-    kinds = rng.permutation(np.arange(n) % 9)
-    images = np.empty_like(lines)
-    for kind in range(9):
-        chosen = np.flatnonzero(kinds == kind)
-        if chosen.size == 0:
-            continue
-        base = lines[chosen]
-        count = chosen.size
-        if kind == 0:  # horizontal lines
-            made = base.transpose(0, 2, 1, 3)
-        elif kind == 1:  # slanted lines, slope 0.15 to 2 columns per row, either way
-            slopes = rng.uniform(0.15, 2.0, count) * rng.choice([-1.0, 1.0], count)
-            made = _shear_rows(base, slopes)
-        elif kind == 2:  # blurred lines
-            made = np.stack([ndimage.gaussian_filter(image, sigma=(s, s, 0))
-                             for image, s in zip(base, rng.uniform(1.0, 2.5, count))])
-        elif kind == 3:  # broken lines: a band of 30-70% of the rows is blank
-            made = base.copy()
-            for index in range(count):
-                band = int(rng.integers(int(0.3 * size), int(0.7 * size) + 1))
-                start = int(rng.integers(0, size - band + 1))
-                made[index, start:start + band] = 0.0
-        elif kind == 4:  # a grid: vertical and horizontal lines together
-            made = np.maximum(base, other_lines[chosen].transpose(0, 2, 1, 3))
-        elif kind == 5:  # lines drowned in strong noise
-            made = base + rng.normal(0.0, 0.6, base.shape)
-        elif kind == 6:  # uniform noise
-            made = rng.uniform(0.0, 1.0, base.shape)
-        elif kind == 7:  # scattered bright dots
-            made = (rng.random(base.shape) < rng.uniform(0.02, 0.15, (count, 1, 1, 1))).astype(float)
-        else:  # flat grey images
-            made = np.broadcast_to(rng.uniform(0.0, 1.0, (count, 1, 1, 1)), base.shape)
-        images[chosen] = np.clip(made, 0.0, 1.0)
-    return images.astype(np.float32)
-
-
-def _vertical_lines_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from course_utils.data import vertical_lines  # noqa: PLC0415
-
-    positives = n // 2
-    rng = np.random.default_rng(seed)
-    images = np.concatenate([
-        not_vertical_lines(n - positives, seed=int(rng.integers(2**31))),
-        vertical_lines(positives, size=32, seed=int(rng.integers(2**31))),
-    ])
-    labels = np.concatenate([np.zeros(n - positives, np.int64), np.ones(positives, np.int64)])
-    order = rng.permutation(n)
-    return images[order], labels[order]
-
-
-def _road_signs_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from course_utils.data import road_signs  # noqa: PLC0415
-
-    images, labels = road_signs(n, classes=None, size=32, seed=seed)
-    return images, np.asarray(labels, dtype=np.int64)
-
-
-def _shapes_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from course_utils.data import shapes_dataset  # noqa: PLC0415
-
-    images, labels = shapes_dataset(n, size=64, seed=seed)
-    return images, np.asarray(labels, dtype=np.int64)
-
-
-DIGITS_SPLIT_SEED = 7000
-
-
-def _digits_split(part: str) -> tuple[np.ndarray, np.ndarray]:
-    from course_utils.data import digits  # noqa: PLC0415
-
-    images, labels = digits(size=32, seed=DIGITS_SPLIT_SEED)
-    cut = JUDGE_SPECS["digits"].train_size
-    return (images[:cut], labels[:cut]) if part == "train" else (images[cut:], labels[cut:])
-
-
-def _make_data(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    makers: dict[str, Callable[[int, int], tuple[np.ndarray, np.ndarray]]] = {
-        "road_signs": _road_signs_data,
-        "vertical_lines": _vertical_lines_data,
-        "shapes": _shapes_data,
-    }
-    return makers[name](n, seed)
-
-
-def held_out_set(name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Return the held-out images and labels a judge's stated accuracy is measured on.
-
-    Fresh images from the generator (a seed no judge trains on) for the generated data sets;
-    the fixed test split (the last 360 of 1797) for ``digits``.
-
-    Example:
-        >>> images, labels = held_out_set("digits")
-        >>> images.shape, labels.shape
-        ((360, 32, 32, 1), (360,))
-    """
-    spec = _spec(name)
-    seed = _check_seed(seed)
-    if spec.name == "digits":  # 1797 images in all: one fixed split, the same for every seed
-        return _digits_split("test")
-    return _make_data(spec.name, spec.test_size, TEST_DATA_SEED + 10 * seed)
-
-
-def _training_set(spec: JudgeSpec, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    if spec.name == "digits":
-        return _digits_split("train")
-    return _make_data(spec.name, spec.train_size, TRAIN_DATA_SEED + 10 * seed)
-
-
-def reference_images(name: str, n: int, seed: int = REFERENCE_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``n`` real images of a judge's data set and their labels, for FID/KID and calibration.
-
-    For the generated data sets the images come from the generator with ``seed`` (by default
-    a seed no judge trains on). For ``digits`` (1797 images in all) they are the first ``n``
-    digits in the order given by ``seed``, so they may overlap the judge's training split.
-
-    Example:
-        >>> images, labels = reference_images("vertical_lines", 10)
-        >>> images.shape, sorted(set(labels.tolist()))
-        ((10, 32, 32, 1), [0, 1])
-    """
-    spec = _spec(name)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise JudgeError(f"n must be a positive whole number of images; got {n!r}.")
-    if name == "digits":
-        from course_utils.data import digits  # noqa: PLC0415
-
-        images, labels = digits(size=spec.image_shape[0], seed=seed)
-        if n > images.shape[0]:
-            raise JudgeError(f"There are only {images.shape[0]} digits; asked for {n}.")
-        return images[:n], labels[:n]
-    return _make_data(name, int(n), seed)
-
-
-# ---------------------------------------------------------------------------------------------
-# The model
-# ---------------------------------------------------------------------------------------------
-
-
 def _build_model(spec: JudgeSpec, seed: int) -> Any:
     import keras  # noqa: PLC0415
     from keras import layers  # noqa: PLC0415
@@ -326,9 +85,11 @@ def _build_model(spec: JudgeSpec, seed: int) -> Any:
     x = layers.Rescaling(2.0, offset=-1.0, name="to_minus_one_one")(x)
     if spec.image_shape[0] > 32:  # 64x64 shapes: halve first; the shapes stay 6-26 px wide
         x = layers.AveragePooling2D(2, name="halve")(x)
-    for index, count in enumerate((16, 32, 64)):
-        x = layers.Conv2D(count, 3, padding="same", activation="relu",
-                          kernel_initializer=initializer(index), name=f"conv{index + 1}")(x)
+    for index, count in enumerate(spec.filters):
+        for repeat in range(spec.convs_per_block):
+            suffix = "abc"[repeat] if spec.convs_per_block > 1 else ""
+            x = layers.Conv2D(count, 3, padding="same", activation="relu",
+                              kernel_initializer=initializer(index + 20 * repeat), name=f"conv{index + 1}{suffix}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{index + 1}")(x)
     x = layers.Flatten(name="flatten")(x)
     # The FID/KID features are this layer's values *before* the ReLU: no dead (constant)
@@ -375,6 +136,7 @@ class Judge:
 
     Example:
         >>> judge = load_judge("vertical_lines")
+        >>> from course_utils.metrics.judge_data import reference_images
         >>> images, labels = reference_images("vertical_lines", 200)
         >>> judge.accuracy_on(images, labels) > 0.95
         True
@@ -463,6 +225,7 @@ class Judge:
         """Return the most likely class index of each image, shape ``(n,)``.
 
         Example:
+            >>> from course_utils.metrics.judge_data import reference_images
             >>> images, labels = reference_images("digits", 5)
             >>> load_judge("digits").predict(images).shape
             (5,)
@@ -507,6 +270,7 @@ class Judge:
         """Return the share of images the judge assigns to class ``label`` (a name or index).
 
         Example:
+            >>> from course_utils.metrics.judge_data import reference_images
             >>> images, _ = reference_images("shapes", 30)
             >>> 0.0 <= load_judge("shapes").class_share(images, "circle") <= 1.0
             True
@@ -520,6 +284,7 @@ class Judge:
         "Samples a digit classifier recognises": a blurry or made-up digit gets no confident class.
 
         Example:
+            >>> from course_utils.metrics.judge_data import reference_images
             >>> images, _ = reference_images("digits", 100)
             >>> load_judge("digits").recognised_share(images) > 0.9
             True
@@ -532,6 +297,7 @@ class Judge:
         """Return the share of images whose predicted class equals its label.
 
         Example:
+            >>> from course_utils.metrics.judge_data import reference_images
             >>> images, labels = reference_images("road_signs", 100)
             >>> load_judge("road_signs").accuracy_on(images, labels) > 0.9
             True
@@ -571,8 +337,8 @@ def judge_path(name: str, seed: int = 0) -> Path:
         >>> judge_path("road_signs").name.startswith("road_signs-data")
         True
     """
-    spec = _spec(name)
-    seed = _check_seed(seed)
+    spec = spec_for(name)
+    seed = check_seed(seed)
     stem = f"{spec.name}-data{_data_version()}-judge{JUDGE_VERSION}-keras{_keras_version()}-seed{seed}"
     return config.data_dir("judges") / f"{stem}.keras"
 
@@ -605,13 +371,13 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     """
     import keras  # noqa: PLC0415
 
-    spec = _spec(name)
-    seed = _check_seed(seed)
+    spec = spec_for(name)
+    seed = check_seed(seed)
     path = judge_path(name, seed)
     if verbose:
         print(f"Training the {name!r} judge ({spec.description}); this happens once ...", flush=True)
     started, started_cpu = time.perf_counter(), time.process_time()
-    train_images, train_labels = _training_set(spec, seed)
+    train_images, train_labels = training_set(spec, seed)
     test_images, test_labels = held_out_set(name, seed)
     data_seconds = time.perf_counter() - started
     model = _build_model(spec, seed)
@@ -680,12 +446,12 @@ def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool
 
     Example:
         >>> judge = load_judge("road_signs")
-        >>> judge.classes
-        ('speed_limit_30', 'speed_limit_100', 'stop', 'no_trucks')
+        >>> judge.classes[:4], judge.classes[-1]
+        (('speed_limit_30', 'speed_limit_100', 'stop', 'no_trucks'), 'unreadable')
     """
     import keras  # noqa: PLC0415
 
-    spec = _spec(name)
+    spec = spec_for(name)
     path = judge_path(name, seed)
     if not retrain:
         if path in _LOADED:

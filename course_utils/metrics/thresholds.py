@@ -77,6 +77,10 @@ def _threshold(**fields: object) -> Threshold:
 
 
 _GOOD_IMAGES = ("held-out real", "good stand-in: + noise 0.05")
+# Road signs a person would reject; the calibration draws each (judge_data.CALIBRATION_TEXTS).
+_UNREADABLE_SIGNS = ("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs",
+                     "garbled number in an intact ring", "smudged 30 (number smeared into a blot)",
+                     "wrong number: 80 in the ring", "blank ring, no number", "uniform noise")
 
 THRESHOLDS: dict[str, Threshold] = {
     threshold.key: threshold
@@ -198,22 +202,36 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
         # ----------------------------------------------------- 06 road signs (DCGAN)
         _threshold(
-            key="road_signs_fid", nearest_bad=7.08, notebook="06", metric="FID (road-sign judge, N=1000)", value=3.0,
+            key="road_signs_fid", nearest_bad=29.2, notebook="06", metric="FID (road-sign judge, N=1000)", value=20.0,
             higher_is_better=False, samples=1000, calibration="judge:road_signs", calibration_column="FID",
-            good_cases=_GOOD_IMAGES,
-            bad_cases=("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs", "uniform noise"),
-            margin="1.5x mildly blurred signs (2.0); collapse to one sign (7.1) is 2.4x above",
+            good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",), bad_cases=_UNREADABLE_SIGNS,
+            margin="1.4x mildly blurred signs (14.2); garbled numbers in an intact ring (29.2) are 1.5x above",
         ),
         _threshold(
-            key="road_signs_share_30", nearest_bad=0.128, notebook="06", metric="share judged speed_limit_30", value=0.8,
+            key="road_signs_share_30", nearest_bad=0.319, notebook="06", metric="share judged speed_limit_30", value=0.8,
             higher_is_better=True, samples=1000, calibration="judge:road_signs",
             calibration_column="judged speed_limit_30",
-            good_cases=_GOOD_IMAGES, bad_cases=("wrong class: stop signs", "uniform noise"),
-            margin="0.2 below real (1.0); 0.67 above uniform noise (0.13)",
+            good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",),
+            bad_cases=tuple(case for case in _UNREADABLE_SIGNS if case != "collapsed to one image"),
+            margin="0.17 below mildly blurred signs (0.97); 0.48 above signs blurred past reading (0.32), garbled numbers 0.08",
+        ),
+        _threshold(
+            key="road_signs_precision", nearest_bad=0.584, notebook="06", metric="precision (k=3, road-sign judge)",
+            value=0.7, higher_is_better=True, samples=1000, calibration="judge:road_signs",
+            calibration_column="precision (k=3)", good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",),
+            bad_cases=tuple(case for case in _UNREADABLE_SIGNS if case != "collapsed to one image"),
+            margin="0.12 below real signs with pixel noise (0.82); 0.12 above signs blurred past reading (0.58)",
+        ),
+        _threshold(
+            key="road_signs_recall", nearest_bad=0.116, notebook="06", metric="recall (k=3, road-sign judge)",
+            value=0.5, higher_is_better=True, samples=1000, calibration="judge:road_signs",
+            calibration_column="recall (k=3)", good_cases=_GOOD_IMAGES + ("good stand-in: blur 0.7",),
+            bad_cases=_UNREADABLE_SIGNS,
+            margin="0.36 below mildly blurred signs (0.86); 0.38 above garbled numbers (0.12), collapse 0",
         ),
         # ---------------------------------------------------- 09 conditional road signs
         _threshold(
-            key="conditional_accuracy", nearest_bad=0.261, notebook="09", metric="accuracy on the asked-for class",
+            key="conditional_accuracy", nearest_bad=0.25, notebook="09", metric="accuracy on the asked-for class",
             value=0.9, higher_is_better=True, samples=1000, calibration="conditional",
             calibration_column="overall",
             good_cases=_GOOD_IMAGES,
