@@ -255,7 +255,7 @@ def check_bar(key: str, value: float, *, label: str = "", **facts: Any) -> Quali
                          bar=key, **facts)
 
 
-def check_bars(values: dict[str, float], **facts: Any) -> list[QualityRecord]:
+def check_bars(values: dict[str, float | tuple[float, dict[str, Any]]], **facts: Any) -> list[QualityRecord]:
     """Check several measures against their bars; record every one before failing.
 
     :func:`check_bar` raises at the first failed bar in full mode, so the measures after it
@@ -263,7 +263,8 @@ def check_bars(values: dict[str, float], **facts: Any) -> list[QualityRecord]:
     :class:`QualityCheckFailed` names all that failed.
 
     Args:
-        values: ``{threshold key: measured value}``, checked in this order.
+        values: ``{threshold key: measured value}``, checked in this order; a value may be a
+            pair ``(value, {fact: ...})`` whose facts apply to that measure only.
         **facts: passed to every :func:`check_bar` (``steps``, ``details``, ...).
 
     Example:
@@ -275,8 +276,9 @@ def check_bars(values: dict[str, float], **facts: Any) -> list[QualityRecord]:
     """
     records, failures = [], []
     for key, value in values.items():
+        value, own_facts = value if isinstance(value, tuple) else (value, {})
         try:
-            records.append(check_bar(key, value, **facts))
+            records.append(check_bar(key, value, **(facts | own_facts)))
         except QualityCheckFailed as failure:
             failures.append(str(failure))
     if failures:

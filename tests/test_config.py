@@ -194,12 +194,12 @@ def test_a_record_carries_its_seed_and_its_margin_to_the_registered_bar(isolated
 def test_several_bars_are_all_recorded_before_one_failure_names_the_failed_ones(isolated_course_folders, capsys):
     session.start_notebook("01_sin_gan", report=False)
     with pytest.raises(quality.QualityCheckFailed) as failure:
-        quality.check_bars({"sin_mean_abs_error": 0.08, "sin_x_wasserstein": 0.2}, steps=10)
+        quality.check_bars({"sin_mean_abs_error": 0.08, "sin_x_wasserstein": (0.2, {"details": {"n": 5}})}, steps=10)
     assert "mean |y - sin x|" in str(failure.value) and "W1" not in str(failure.value)
     saved = _records(isolated_course_folders)
     assert [(record["bar"], record["passed"]) for record in saved] == [("sin_mean_abs_error", False),
                                                                       ("sin_x_wasserstein", True)]
-    assert all(record["steps"] == 10 for record in saved)
+    assert all(record["steps"] == 10 for record in saved) and saved[1]["details"] == {"n": 5}
 
 
 def test_an_unknown_bar_lists_the_registered_ones():

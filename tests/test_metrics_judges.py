@@ -260,3 +260,30 @@ def test_the_sign_judges_unreadable_signs_hold_out_the_calibrations_garbled_numb
     assert not texts & {"20", "30", "50", "60", "70", "80", "100", "120"}  # no legible speed limit
     assert {"31", "39", "33", "1000"} <= texts and "" in texts  # near misses of 30 and 100, blank rings
     assert any(name.startswith("smudged:") for name in names)
+
+
+def test_the_binary_digit_bar_separates_digits_from_non_digits(trained):
+    """Notebook 13's bar on the share of samples recognised: the cases its registry entry names."""
+    from course_utils import data
+    from course_utils.data.resizing import resize_images
+    from course_utils.metrics.thresholds import THRESHOLDS
+
+    def recognised(images):
+        enlarged = resize_images(np.asarray(images, "float32"), 32, method="bilinear")
+        return trained["digits"].recognised_share(enlarged, min_probability=0.99)
+
+    grey, _ = data.load("digits", n=1797, size=14, seed=42)  # notebook 13's data and split
+    binary = (grey > 0.5).astype("float32")
+    held_out, train = binary[:300], binary[300:]
+    rng = np.random.default_rng(0)
+    flipped = np.where(rng.random(held_out.shape) < 0.10, 1 - held_out, held_out)
+    half_erased = np.where(np.arange(14)[None, :, None, None] >= 7, 0.0, held_out)
+    ink = (train.sum(axis=0) + 1) / (len(train) + 2)
+    independent = (rng.random(held_out.shape) < ink).astype("float32")
+    noise = (rng.random(held_out.shape) < 0.5).astype("float32")
+    for key in ("pixelcnn_recognised_share", "rbm_recognised_share"):
+        threshold = THRESHOLDS[key]
+        assert threshold.passes(recognised(held_out)) and threshold.passes(recognised(flipped))
+        for bad in (half_erased, independent, noise, np.zeros_like(held_out)):
+            assert not threshold.passes(recognised(bad))
+        assert recognised(half_erased) == pytest.approx(threshold.nearest_bad, abs=0.05)

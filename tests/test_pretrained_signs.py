@@ -126,3 +126,24 @@ def test_the_measures_fail_a_collapsed_copy_of_the_generator(measured, sign_judg
     features = sign_judge.features(collapsed)
     assert not THRESHOLDS["road_signs_fid"].passes(frechet_distance(measured["real_features"], features))
     assert not THRESHOLDS["road_signs_recall"].passes(precision_recall(measured["real_features"], features)[1])
+
+
+def test_the_regeneration_script_copies_only_a_generator_that_meets_todays_bars() -> None:
+    import importlib.util
+    import sys
+
+    from course_utils.metrics.judges import JUDGE_VERSION
+
+    sys.path.insert(0, str(PRETRAINED))  # the script imports its neighbour _shipping.py
+    try:
+        spec = importlib.util.spec_from_file_location("train_sign_generator", PRETRAINED / "train_sign_generator.py")
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+    finally:
+        sys.path.remove(str(PRETRAINED))
+    good = {"mode": "full", "judge_version": JUDGE_VERSION, "fid_sign_judge": 4.4,
+            "share_judged_speed_limit_30": 0.97, "precision": 0.73, "recall": 0.62}
+    assert script.missed_bars(good) == []
+    assert any("recall" in missed for missed in script.missed_bars(good | {"recall": 0.05}))
+    assert any("judge" in missed for missed in script.missed_bars(good | {"judge_version": "1"}))
+    assert any("fast" in missed for missed in script.missed_bars(good | {"mode": "fast"}))

@@ -278,8 +278,14 @@ def calibrate_slanted_land(samples: int = 1000, seed: int = CALIBRATION_SEED) ->
 # ---------------------------------------------------------------------------------------------
 
 
-def _image_sets(name: str, samples: int, seed: int) -> tuple[str, np.ndarray, dict[str, np.ndarray]]:
-    """Return (what the reference set is, reference images, {case: images}) for one judge."""
+def image_sets(name: str, samples: int, seed: int) -> tuple[str, np.ndarray, dict[str, np.ndarray]]:
+    """Return (what the reference set is, reference images, {case: images}) for one judge.
+
+    Example:
+        >>> description, reference, cases = image_sets("digits", 100, seed=0)
+        >>> reference.shape, "uniform noise" in cases
+        ((100, 32, 32, 1), True)
+    """
     from course_utils import data  # noqa: PLC0415
 
     extra: dict[str, np.ndarray] = {}
@@ -363,7 +369,7 @@ def calibrate_judge(
 
     samples = default_samples(name) if samples is None else samples
     judge = load_judge(name, judge_seed) if judge is None else judge
-    description, reference, cases = _image_sets(name, samples, seed)
+    description, reference, cases = image_sets(name, samples, seed)
     verdicts: dict[str, tuple[str, Callable[[np.ndarray], float]]] = {
         "road_signs": ("judged speed_limit_30", lambda images: judge.class_share(images, "speed_limit_30")),
         "vertical_lines": ("judged vertical_lines", lambda images: judge.class_share(images, "vertical_lines")),

@@ -4,16 +4,13 @@ Every threshold names the calibration table it comes from (:mod:`course_utils.me
 reproduced in ``docs/metrics.md``), the cases it must accept (held-out real data and "good
 stand-ins": real data with a little noise or blur) and the cases it must reject (noise,
 blur, collapse, wrong class, ...). The tests recompute the calibration and check both.
-A threshold holds only at its sample size ``samples`` (FID above all).
-
-Use it with the foundation's quality check:
+A threshold holds only at its sample size ``samples`` (FID above all). Notebooks check a value
+against one with ``course_utils.check_bar(key, value)``.
 
 Example:
-    >>> from course_utils.metrics.thresholds import THRESHOLDS
     >>> threshold = THRESHOLDS["sin_mean_abs_error"]
     >>> threshold.passes(0.05), threshold.passes(0.3)
     (True, False)
-    >>> # quality_check(threshold.metric, value, threshold.value, threshold.higher_is_better)
 """
 
 from __future__ import annotations
@@ -81,6 +78,14 @@ _GOOD_IMAGES = ("held-out real", "good stand-in: + noise 0.05")
 _UNREADABLE_SIGNS = ("blurred: sigma 1.5", "collapsed to one image", "wrong class: stop signs",
                      "garbled number in an intact ring", "smudged 30 (number smeared into a blot)",
                      "wrong number: 80 in the ring", "blank ring, no number", "uniform noise")
+
+# Notebook 13: binary 14x14 digits, enlarged for the digit judge, which is overconfident on them (a
+# quarter of uniform noise gets p >= 0.99). Measured by tests/test_metrics_judges.py.
+_BINARY_DIGITS_CALIBRATION = "notebook:13 (digit judge on enlarged binary 14x14 digits, 300 held out)"
+_BINARY_DIGITS_GOOD = ("held-out binary digits: 0.887", "held-out, 10% of the pixels flipped: 0.80")
+_BINARY_DIGITS_BAD = ("held-out with the bottom half erased: 0.463", "uniform noise: 0.27",
+                      "independent pixels: 0.17", "blank: 0.0")
+_BINARY_DIGITS_MARGIN = "0.15 below digits with 10% of their pixels flipped (0.80); 0.19 above half-erased digits (0.46)"
 
 THRESHOLDS: dict[str, Threshold] = {
     threshold.key: threshold
@@ -323,6 +328,18 @@ THRESHOLDS: dict[str, Threshold] = {
             good_cases=("30 epochs of CD-1: 0.379",),
             bad_cases=("independent pixels (the RBM at epoch 0): 0.552", "5 epochs: 0.472"),
             margin="0.07 above 30 epochs (0.379); 0.1 below independent pixels (0.552)",
+        ),
+        _threshold(
+            key="pixelcnn_recognised_share", nearest_bad=0.463, notebook="13",
+            metric="PixelCNN samples the digit judge recognises (p >= 0.99)", value=0.65, higher_is_better=True,
+            samples=200, calibration=_BINARY_DIGITS_CALIBRATION, calibration_column="recognised (p >= 0.99)",
+            good_cases=_BINARY_DIGITS_GOOD, bad_cases=_BINARY_DIGITS_BAD, margin=_BINARY_DIGITS_MARGIN,
+        ),
+        _threshold(
+            key="rbm_recognised_share", nearest_bad=0.463, notebook="13",
+            metric="RBM samples the digit judge recognises (p >= 0.99)", value=0.65, higher_is_better=True,
+            samples=200, calibration=_BINARY_DIGITS_CALIBRATION, calibration_column="recognised (p >= 0.99)",
+            good_cases=_BINARY_DIGITS_GOOD, bad_cases=_BINARY_DIGITS_BAD, margin=_BINARY_DIGITS_MARGIN,
         ),
     ], key=lambda threshold: threshold.notebook)
 }

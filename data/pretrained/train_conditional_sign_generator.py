@@ -16,7 +16,7 @@ Usage, from the repository root (5 to 10 minutes on a 2-core CPU, 1-2 on a GPU):
     python data/pretrained/train_conditional_sign_generator.py --copy-only --results-dir results
         # just copy what your own full-mode run of notebook 09 saved in results/
 
-It imports nothing from ``course_utils`` itself; the notebook does the work.
+The notebook does the work; the script reads the course's bar from its threshold registry.
 
 Portability: the copy shipped here leaves out the layer settings that Keras 3.14+ writes and
 Keras 3.12/3.13 (Colab) refuse, where they hold their default values (see ``_shipping.py``);
@@ -36,7 +36,6 @@ SAVED_GENERATOR = "09_conditional_signs_generator.keras"  # what the notebook wr
 SAVED_FACTS = "09_conditional_signs_generator.json"
 SHIPPED_GENERATOR = HERE / "conditional_signs_generator.keras"
 SHIPPED_FACTS = HERE / "conditional_signs_generator.json"
-WORST_CLASS_THRESHOLD = 0.9  # the course's bar (THRESHOLDS["conditional_worst_class"])
 CLASS_NAMES = ["speed_limit_30", "speed_limit_100", "stop", "no_trucks"]
 
 
@@ -55,10 +54,15 @@ def check_same_outputs(original: Path, copy: Path) -> None:
 
 def check_facts(facts: dict) -> None:
     """Refuse a generator from a fast-mode run, with other classes, or below the course's bar."""
+    from course_utils.metrics.judges import JUDGE_VERSION
+    from course_utils.metrics.thresholds import THRESHOLDS
+
     worst = min(facts["accuracy_per_class"].values())
-    if facts["mode"] != "full" or facts["class_names"] != CLASS_NAMES or worst < WORST_CLASS_THRESHOLD:
+    if (facts["mode"] != "full" or facts["class_names"] != CLASS_NAMES or facts.get("judge_version") != JUDGE_VERSION
+            or not THRESHOLDS["conditional_worst_class"].passes(worst)):
         raise SystemExit(f"The saved generator does not meet the course's bar ({facts['mode']} mode, classes "
-                         f"{facts['class_names']}, worst class's accuracy {worst}); nothing copied.")
+                         f"{facts['class_names']}, sign judge {facts.get('judge_version', '1')}, worst class's "
+                         f"accuracy {worst}); nothing copied.")
 
 
 def copy_generator(results_dir: Path) -> None:

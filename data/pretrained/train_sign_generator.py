@@ -16,7 +16,7 @@ Usage, from the repository root (about 10 minutes on a 2-core CPU, 2-3 on a GPU)
     python data/pretrained/train_sign_generator.py --copy-only --results-dir results
         # just copy what your own full-mode run of notebook 06 saved in results/generators
 
-It imports nothing from ``course_utils`` itself; the notebook does the work.
+The notebook does the work; the script reads the course's bars from its threshold registry.
 
 Portability: the copies shipped here leave out the layer settings that Keras 3.14+ writes
 and Keras 3.12/3.13 (Colab) refuse, where they hold their default values (see ``_shipping.py``);
@@ -44,8 +44,23 @@ SAVED = {  # file the notebook writes in <results dir>/generators/  ->  file shi
     "06_road_signs_discriminator.keras": "road_signs_discriminator.keras",
     "06_road_signs_generator.json": "road_signs_generator.json",
 }
-FID_THRESHOLD = 3.0
-SHARE_THRESHOLD = 0.8
+# The facts the notebook saves, by the key of the course's bar that each must meet.
+CHECKED_FACTS = {"fid_sign_judge": "road_signs_fid", "share_judged_speed_limit_30": "road_signs_share_30",
+                 "precision": "road_signs_precision", "recall": "road_signs_recall"}
+
+
+def missed_bars(facts: dict) -> list[str]:
+    """The course's bars (from its threshold registry) that the saved generator misses."""
+    from course_utils.metrics.judges import JUDGE_VERSION
+    from course_utils.metrics.thresholds import THRESHOLDS
+
+    missed = [] if facts.get("mode") == "full" else [f"mode {facts.get('mode')!r}, not full"]
+    if facts.get("judge_version") != JUDGE_VERSION:
+        missed.append(f"measured by sign judge {facts.get('judge_version', '1')}, not {JUDGE_VERSION}")
+    for fact, key in CHECKED_FACTS.items():
+        if fact not in facts or not THRESHOLDS[key].passes(facts[fact]):
+            missed.append(f"{fact} {facts.get(fact)} (bar {THRESHOLDS[key].value})")
+    return missed
 
 
 def check_same_outputs(original: Path, copy: Path) -> None:
@@ -66,9 +81,9 @@ def copy_networks(results_dir: Path) -> None:
         raise SystemExit(f"No generator saved by notebook 06 in {saved}: run notebook 06 in full mode first "
                          "(or leave out --copy-only).")
     facts = json.loads((saved / "06_road_signs_generator.json").read_text(encoding="utf-8"))
-    if facts["mode"] != "full" or facts["fid_sign_judge"] > FID_THRESHOLD or facts["share_judged_speed_limit_30"] < SHARE_THRESHOLD:
-        raise SystemExit(f"The saved generator does not meet the course's bar ({facts['mode']} mode, FID "
-                         f"{facts['fid_sign_judge']}, judged share {facts['share_judged_speed_limit_30']}); nothing copied.")
+    missed = missed_bars(facts)
+    if missed:
+        raise SystemExit(f"The saved generator does not meet the course's bar ({'; '.join(missed)}); nothing copied.")
     for source_name, target_name in SAVED.items():
         target = HERE / target_name
         if source_name.endswith(".keras"):
