@@ -60,6 +60,16 @@ def test_a_crash_before_the_check_is_shown_as_a_crash():
     assert "| 05_x | (no quality check) | – | crashed | 0/1 | – | 3 |" in seeds_table(runs)
 
 
+def test_a_check_after_a_failed_one_is_shown_as_not_reached():
+    failed = {"metric": "a", "threshold": 1.0, "higher_is_better": True, "value": 0.5, "passed": False}
+    runs = [{"notebook": "01_x", "seed": 1, "wall_seconds": 3.0, "records": [failed],
+             "error": "QualityCheckFailed: 01_x: FAIL a = 0.5"},
+            {"notebook": "01_x", "seed": 2, "wall_seconds": 3.0, "error": None,
+             "records": [failed | {"value": 2.0, "passed": True}, failed | {"metric": "b", "value": 2.0, "passed": True}]}]
+    table = seeds_table(runs)
+    assert "| 01_x | b | >= 1 | not reached | 2 PASS | 1/2 |" in table
+
+
 def test_make_bench_with_seeds_runs_the_seeds_command():
     root = Path(__file__).resolve().parents[1]
     dry = subprocess.run(["make", "--no-print-directory", "-n", "bench", "SEEDS=1 2", "BENCH_NOTEBOOKS=01", "VENV=.venv"], cwd=root,

@@ -85,6 +85,8 @@ def merge_runs(previous: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
 
 def _cell_for(record: dict[str, Any] | None, error: str | None) -> str:
     if record is None:
+        if error and "QualityCheckFailed" in error:
+            return "not reached"  # an earlier check of the notebook failed and stopped it
         return "crashed" if error else "–"
     verdict = "PASS" if record.get("passed") else "FAIL"
     relative = record.get("relative_margin")
@@ -145,7 +147,7 @@ def render_markdown(machine: dict[str, Any], runs: list[dict[str, Any]]) -> str:
         "",
         "Each cell: the final value, PASS or FAIL, and in brackets the margin to the bar as a share of the "
         "distance from the bar to its nearest bad calibration case (0 is on the bar; the recipes aim for "
-        f"{TARGET_RELATIVE_MARGIN:+.2f} or more on every seed). *crashed*: the notebook stopped before this check; "
+        f"{TARGET_RELATIVE_MARGIN:+.2f} or more on every seed). *not reached*: an earlier check of the notebook failed and stopped it; *crashed*: the notebook stopped with an error before this check; "
         "*not run*: that seed has not been measured for this notebook yet.",
     ]) + "\n"
 
