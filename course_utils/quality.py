@@ -255,7 +255,10 @@ def check_bar(key: str, value: float, *, label: str = "", **facts: Any) -> Quali
                          bar=key, **facts)
 
 
-def check_bars(values: dict[str, float | tuple[float, dict[str, Any]]], **facts: Any) -> list[QualityRecord]:
+Measure = float | tuple[float, dict[str, Any]]
+
+
+def check_bars(values: dict[str, Measure] | list[tuple[str, Measure]], **facts: Any) -> list[QualityRecord]:
     """Check several measures against their bars; record every one before failing.
 
     :func:`check_bar` raises at the first failed bar in full mode, so the measures after it
@@ -264,7 +267,9 @@ def check_bars(values: dict[str, float | tuple[float, dict[str, Any]]], **facts:
 
     Args:
         values: ``{threshold key: measured value}``, checked in this order; a value may be a
-            pair ``(value, {fact: ...})`` whose facts apply to that measure only.
+            pair ``(value, {fact: ...})`` whose facts apply to that measure only (a ``label``
+            among them names that measure). A list of ``(key, value)`` pairs does the same
+            and may check one bar twice (two models measured against one bar).
         **facts: passed to every :func:`check_bar` (``steps``, ``details``, ...).
 
     Example:
@@ -275,7 +280,7 @@ def check_bars(values: dict[str, float | tuple[float, dict[str, Any]]], **facts:
         [True, True]
     """
     records, failures = [], []
-    for key, value in values.items():
+    for key, value in values.items() if isinstance(values, dict) else values:
         value, own_facts = value if isinstance(value, tuple) else (value, {})
         try:
             records.append(check_bar(key, value, **(facts | own_facts)))

@@ -1,6 +1,6 @@
+import ast
 import json
 import random
-import re
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +202,32 @@ def test_several_bars_are_all_recorded_before_one_failure_names_the_failed_ones(
     assert all(record["steps"] == 10 for record in saved) and saved[1]["details"] == {"n": 5}
 
 
+def test_one_bar_checked_twice_records_both_measures(isolated_course_folders, capsys):
+    session.start_notebook("02_slanted_land", report=False)
+    quality.check_bars([("slanted_land_face_share", (0.9, {"label": ", model A"})),
+                        ("slanted_land_face_share", (1.0, {"label": ", model B"}))], steps=3)
+    saved = _records(isolated_course_folders)
+    assert [record["metric"][-9:] for record in saved] == [", model A", ", model B"]
+    assert [record["value"] for record in saved] == [0.9, 1.0]
+
+
+def _bar_keys_checked(code: str) -> list[str]:
+    """The registry keys of every check_bar / check_bars call in a notebook's code."""
+    keys = []
+    for node in ast.walk(ast.parse(code)):
+        name = getattr(getattr(node, "func", None), "attr", getattr(getattr(node, "func", None), "id", ""))
+        if not isinstance(node, ast.Call) or name not in ("check_bar", "check_bars") or not node.args:
+            continue
+        first = node.args[0]
+        if name == "check_bar":
+            keys.append(first)
+        elif isinstance(first, ast.Dict):
+            keys.extend(first.keys)
+        elif isinstance(first, ast.List):
+            keys.extend(item.elts[0] for item in first.elts if isinstance(item, ast.Tuple))
+    return [key.value if isinstance(key, ast.Constant) else ast.unparse(key) for key in keys]
+
+
 def test_an_unknown_bar_lists_the_registered_ones():
     with pytest.raises(ValueError, match="sin_mean_abs_error"):
         quality.check_bar("sin_error", 0.03, notebook="01_sin_gan")
@@ -210,13 +236,15 @@ def test_an_unknown_bar_lists_the_registered_ones():
 def test_no_notebook_holds_a_threshold_of_its_own():
     """Every quality check reads its bar from the registry: no literal thresholds in notebooks."""
     root = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-    offenders = []
+    offenders, checked = [], 0
     for notebook in sorted(root.glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+        code = "\n".join(line for source in sources for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
         if "quality_check(" in code:
             offenders.append(f"{notebook.name}: calls quality_check (use course_utils.check_bar with a registry key)")
-        for key in re.findall(r'check_bar\(\s*"([a-z0-9_]+)"', code):
-            if key not in THRESHOLDS:
-                offenders.append(f"{notebook.name}: unknown bar {key!r}")
+        keys = _bar_keys_checked(code)
+        offenders += [f"{notebook.name}: unknown bar {key!r}" for key in keys if key not in THRESHOLDS]
+        checked += len(keys)
     assert offenders == []
+    assert checked >= 30, f"only {checked} bars found in the notebooks: has the way notebooks check bars changed?"
