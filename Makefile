@@ -57,10 +57,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_ROOT) --LabApp.app_settings_dir="$(LAB_SETTINGS)" $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
-	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest tests notebooks/solutions $(NBVAL)
+	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest tests course_utils --doctest-modules notebooks/solutions $(NBVAL)
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests course_utils --doctest-modules
 
 test-notebooks: $(STAMP)
 	$(TEST_ENV) COURSE_MODE=fast $(BIN)/python -m pytest notebooks/solutions $(NBVAL)

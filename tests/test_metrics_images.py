@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from course_utils.data import circles_to_rectangles, vertical_lines
-from course_utils.metrics import calibration
+from course_utils.build import calibration
 from course_utils.metrics.checks import MetricInputError, as_images
 from course_utils.metrics.image_distances import frechet_distance, kernel_distance
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
-from course_utils.metrics.thresholds import check_calibration
+from course_utils.build.calibration import check_calibration
 from course_utils.metrics.translation import colour_mask, cycle_l1, mask_iou, paired_l1
 
 # ------------------------------------------------------------------------------- FID and KID

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from course_utils.data import circles, road_signs, squares
-from course_utils.metrics import calibration, judges
+from course_utils.build import calibration
+from course_utils.metrics import judges
 from course_utils.metrics.checks import MetricInputError
 from course_utils.metrics.conditional import conditional_accuracy
 from course_utils.metrics.image_distances import judge_fid, judge_kid
@@ -24,7 +25,7 @@ from course_utils.metrics.judge_data import (
     unreadable_sign_names,
 )
 from course_utils.metrics.judges import judge_path, load_judge
-from course_utils.metrics.thresholds import check_calibration
+from course_utils.build.calibration import check_calibration
 from course_utils.metrics.translation import translated_class_share
 
 JUDGE_NAMES = tuple(JUDGE_SPECS)

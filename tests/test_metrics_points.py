@@ -15,7 +15,7 @@ from course_utils.data import (
     slanted_land_faces,
     slanted_land_noise,
 )
-from course_utils.metrics import calibration
+from course_utils.build import calibration
 from course_utils.metrics.checks import MetricInputError
 from course_utils.metrics.mixtures import grid_coverage, mode_coverage, ring_coverage
 from course_utils.metrics.sin_curve import (
@@ -25,7 +25,8 @@ from course_utils.metrics.sin_curve import (
     x_coverage,
 )
 from course_utils.metrics.slanted_land import face_share, hand_discriminator
-from course_utils.metrics.thresholds import THRESHOLDS, check_calibration, thresholds_for
+from course_utils.build.calibration import check_calibration, thresholds_for
+from course_utils.metrics.thresholds import THRESHOLDS
 
 # ------------------------------------------------------------------------------------ sin curve
 

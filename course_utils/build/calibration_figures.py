@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.metrics.calibration import CALIBRATION_SEED, calibrate_judge, default_samples, image_sets
+from course_utils.build.calibration import CALIBRATION_SEED, calibrate_judge, default_samples, image_sets
 from course_utils.metrics.thresholds import THRESHOLDS, Threshold
 
 JUDGES_WITH_BARS = ("road_signs", "vertical_lines", "digits")

@@ -17,7 +17,6 @@ module                            measures
 :mod:`.conditional`               notebook 09: accuracy per asked-for class
 :mod:`.translation`               notebooks 11-12: L1, colour-mask IoU, cycle L1, judged class
 :mod:`.thresholds`                the calibrated thresholds the notebooks check against
-:mod:`.calibration`               the numbers behind the thresholds (``docs/metrics.md``)
 :mod:`.checks`                    input checks and :class:`MetricInputError`
 ================================  ===========================================================
 

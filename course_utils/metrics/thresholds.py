@@ -1,6 +1,6 @@
 """The thresholds the notebooks' quality checks use, each placed between calibrated values.
 
-Every threshold names the calibration table it comes from (:mod:`course_utils.metrics.calibration`,
+Every threshold names the calibration table it comes from (:mod:`course_utils.build.calibration`,
 reproduced in ``docs/metrics.md``), the cases it must accept (held-out real data and "good
 stand-ins": real data with a little noise or blur) and the cases it must reject (noise,
 blur, collapse, wrong class, ...). The tests recompute the calibration and check both.
@@ -343,57 +343,3 @@ THRESHOLDS: dict[str, Threshold] = {
         ),
     ], key=lambda threshold: threshold.notebook)
 }
-
-
-def thresholds_for(notebook: str) -> list[Threshold]:
-    """Return the thresholds of one notebook (``"01"``, ``"05"``, ...).
-
-    Example:
-        >>> [threshold.key for threshold in thresholds_for("01")]
-        ['sin_mean_abs_error', 'sin_x_wasserstein']
-    """
-    return [threshold for threshold in THRESHOLDS.values() if threshold.notebook == notebook]
-
-
-def check_calibration(table: object, calibration_name: str) -> tuple[int, list[str]]:
-    """Check every threshold that comes from one calibration table against that table.
-
-    Each threshold must pass all its good cases and fail all its bad cases. Run it after a
-    recalibration (for example a new ``DATA_VERSION``) to see which thresholds need moving.
-
-    Args:
-        table: a calibration table (anything with ``column(name) -> {case: value}``).
-        calibration_name: the ``calibration`` field of the thresholds to check, e.g. ``"ring"``.
-
-    Returns:
-        ``(number of thresholds checked, problems)``; no problems means every threshold
-        still separates its cases.
-
-    Example:
-        >>> class Table:
-        ...     def column(self, name):
-        ...         cases = ("real", "blurred: std x 2", "blurred: std x 4", "half the modes",
-        ...                  "collapsed to one mode", "noise: uniform box")
-        ...         values = {"modes covered": (8, 8, 8, 4, 1, 8),
-        ...                   "high-quality share": (0.99, 0.66, 0.23, 0.99, 0.99, 0.02)}[name]
-        ...         return dict(zip(cases, values))
-        >>> check_calibration(Table(), "ring")
-        (2, [])
-    """
-    checked, problems = 0, []
-    for threshold in THRESHOLDS.values():
-        if threshold.calibration != calibration_name:
-            continue
-        column = table.column(threshold.calibration_column)  # type: ignore[attr-defined]
-        for case in threshold.good_cases:
-            if not threshold.passes(column[case]):
-                problems.append(f"{threshold.key}: good case {case!r} ({column[case]:.4g}) fails")
-        for case in threshold.bad_cases:
-            if threshold.passes(column[case]):
-                problems.append(f"{threshold.key}: bad case {case!r} ({column[case]:.4g}) passes")
-        nearest = min((column[case] for case in threshold.bad_cases), key=lambda bad: abs(bad - threshold.value))
-        if abs(nearest - threshold.nearest_bad) > 0.5 * abs(threshold.value - threshold.nearest_bad):
-            problems.append(f"{threshold.key}: nearest_bad is {threshold.nearest_bad:.4g}, but the table's "
-                            f"nearest bad case is {nearest:.4g}")
-        checked += 1
-    return checked, problems
