@@ -1,33 +1,35 @@
-"""Tests of downloading over HTTP from a server started here on 127.0.0.1: resuming a cut-off
-transfer with an HTTP Range request, servers that ignore ranges, giving up cleanly, recording
-the hash of the first download, HTTP errors, and where expected sizes and hashes come from."""
+"""Tests of downloading (through keras.utils.get_file) from a server started here on 127.0.0.1:
+a cut-off transfer tried again, giving up cleanly, a killed download's leftover never taken for
+the file, size and hash checks, recording the hash of the first download, HTTP errors, no
+network, and where expected sizes and hashes come from (COURSE_DATA_MIRROR, SHA256SUMS)."""
 
 from __future__ import annotations
 
 import hashlib
 import http.server
 import json
+import socket
 import threading
 from pathlib import Path
 
 import pytest
 
-from course_utils.data.download import fetch_file, mirror_setting, resolve_source
+from course_utils.data.download import ATTEMPTS, fetch_file
 from course_utils.data.errors import DataIntegrityError, DownloadError
+from course_utils.data.mirror import mirror_base, resolve_source
 from course_utils.data.sources import REMOTE_FILES, RemoteFile
 
 PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes
 
 
 class FileServer:
-    """Serves ``files`` ({path: bytes}); can cut transfers short and ignore Range headers."""
+    """Serves ``files`` ({path: bytes}); can cut transfers short."""
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.requests: list[dict[str, str | None]] = []
         self.cut_first_responses = 0  # how many responses stop halfway
         self.always_cut = False
-        self.honour_range = True
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -40,15 +42,8 @@ class FileServer:
                 if data is None:
                     self.send_error(404, "Not Found")
                     return
-                start = 0
-                requested = self.headers.get("Range")
-                if requested and server.honour_range:
-                    start = int(requested.removeprefix("bytes=").split("-")[0])
-                    self.send_response(206)
-                    self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-                else:
-                    self.send_response(200)
-                body = data[start:]
+                self.send_response(200)
+                body = data
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if server.always_cut or server.cut_first_responses > 0:
@@ -96,30 +91,39 @@ def partial_files(folder: Path) -> list[Path]:
     return list(folder.rglob("*.partial"))
 
 
-def test_a_cut_off_download_is_resumed_with_a_range_request(server, data_home, tmp_path):
+def test_a_cut_off_download_is_tried_again_from_the_start(server, data_home, tmp_path):
     remote = remote_for(server, "archive.zip", PAYLOAD)
     server.cut_first_responses = 1
     path = fetch_file(remote, tmp_path / "store")
     assert path.read_bytes() == PAYLOAD
-    assert server.requests[0]["range"] is None
-    assert server.requests[1]["range"] == f"bytes={len(PAYLOAD) // 2}-"
+    assert [request["range"] for request in server.requests] == [None, None]
     assert partial_files(tmp_path) == []
-
-
-def test_a_server_that_ignores_ranges_is_downloaded_again_from_the_start(server, data_home,
-                                                                          tmp_path):
-    remote = remote_for(server, "archive.zip", PAYLOAD)
-    server.cut_first_responses = 1
-    server.honour_range = False
-    path = fetch_file(remote, tmp_path / "store")
-    assert path.read_bytes() == PAYLOAD
-    assert len(server.requests) == 2
 
 
 def test_a_download_that_keeps_breaking_gives_up_and_leaves_nothing(server, data_home, tmp_path):
     remote = remote_for(server, "archive.zip", PAYLOAD)
     server.always_cut = True
-    with pytest.raises(DownloadError, match="attempts"):
+    with pytest.raises(DownloadError, match=f"in {ATTEMPTS} attempts"):
+        fetch_file(remote, tmp_path / "store")
+    assert len(server.requests) == ATTEMPTS
+    assert list((tmp_path / "store").iterdir()) == []
+
+
+def test_a_killed_download_is_never_taken_for_the_file(server, data_home, tmp_path):
+    remote = remote_for(server, "facades.tar.gz", PAYLOAD, pinned=False)  # nothing to check against
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "facades.tar.gz.partial").write_bytes(PAYLOAD[:1000])  # a run killed mid-transfer
+    assert fetch_file(remote, store).read_bytes() == PAYLOAD
+    assert len(server.requests) == 1 and partial_files(store) == []
+
+
+def test_no_network_is_a_download_error_that_says_what_to_do(data_home, tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote = RemoteFile(f"http://127.0.0.1:{port}/mnist.npz", 10, None)
+    with pytest.raises(DownloadError, match="Are you online.*COURSE_DATA_MIRROR"):
         fetch_file(remote, tmp_path / "store")
     assert list((tmp_path / "store").iterdir()) == []
 
@@ -191,29 +195,50 @@ def test_a_manifest_never_changes_what_canonical_downloads_must_match(tmp_path, 
     (folder / "SHA256SUMS").write_text(f"{'1' * 64}  mnist.npz\n{'2' * 64}  facades.tar.gz\n")
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
     from_mirror = resolve_source(REMOTE_FILES["mnist"])
-    assert from_mirror.from_mirror and from_mirror.expected_sha256 == "1" * 64
-    assert from_mirror.location == str(folder.resolve() / "mnist.npz")
+    assert from_mirror.from_mirror and from_mirror.sha256 == "1" * 64 and from_mirror.size is None
+    assert from_mirror.origin == (folder.resolve() / "mnist.npz").as_uri()
     unlisted = resolve_source(REMOTE_FILES["horse2zebra"])  # not in the manifest: canonical pins
-    assert unlisted.expected_sha256 == REMOTE_FILES["horse2zebra"].sha256
-    assert unlisted.expected_size == REMOTE_FILES["horse2zebra"].size
+    assert unlisted.sha256 == REMOTE_FILES["horse2zebra"].sha256
+    assert unlisted.size == REMOTE_FILES["horse2zebra"].size
     monkeypatch.delenv("COURSE_DATA_MIRROR")
     canonical = resolve_source(REMOTE_FILES["mnist"])
     assert not canonical.from_mirror
-    assert canonical.location == REMOTE_FILES["mnist"].url
-    assert canonical.expected_sha256 == REMOTE_FILES["mnist"].sha256
-    assert canonical.expected_size == 11_490_434
+    assert canonical.origin == REMOTE_FILES["mnist"].url
+    assert canonical.sha256 == REMOTE_FILES["mnist"].sha256
+    assert canonical.size == 11_490_434
 
 
 def test_the_mirror_setting_accepts_urls_folders_and_file_urls(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_MIRROR", "https://example.org/course/")
-    assert mirror_setting().base_url == "https://example.org/course"
+    assert mirror_base() == "https://example.org/course"
     monkeypatch.setenv("COURSE_DATA_MIRROR", tmp_path.as_uri())
-    assert mirror_setting().folder == tmp_path.resolve()
+    assert mirror_base() == tmp_path.resolve().as_uri()
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(tmp_path))
+    assert mirror_base() == tmp_path.resolve().as_uri()
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(tmp_path / "missing"))
     with pytest.raises(DownloadError, match="neither"):
-        mirror_setting()
+        mirror_base()
     monkeypatch.setenv("COURSE_DATA_MIRROR", "  ")
-    assert mirror_setting() is None
+    assert mirror_base() is None
+
+
+def test_a_folder_mirror_without_the_file_says_so(tmp_path, monkeypatch, data_home):
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
+    with pytest.raises(DownloadError, match="mirror folder.*unset COURSE_DATA_MIRROR"):
+        fetch_file(REMOTE_FILES["mnist"], tmp_path / "store")
+    assert list((tmp_path / "store").iterdir()) == []
+
+
+def test_a_folder_mirror_file_is_copied_and_checked(tmp_path, monkeypatch, data_home):
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    (folder / "mnist.npz").write_bytes(PAYLOAD)
+    (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(PAYLOAD).hexdigest()}  mnist.npz\n")
+    monkeypatch.setenv("COURSE_DATA_MIRROR", folder.as_uri())
+    assert fetch_file(REMOTE_FILES["mnist"], tmp_path / "store").read_bytes() == PAYLOAD
+    assert (folder / "mnist.npz").is_file()  # the mirror keeps its copy
 
 
 def test_a_bad_manifest_line_is_a_clear_error(tmp_path, monkeypatch, data_home):

@@ -1,7 +1,8 @@
 """Tests of the real-data loaders against small archives built here in the exact real formats
 (GTSRB zip of P6 PPMs with ';' CSVs and ROI columns, pix2pix tar.gz of A|B JPEGs, CycleGAN zip
 with trainA/trainB/testA/testB, Keras' mnist.npz), served through COURSE_DATA_MIRROR pointing
-at a local folder. Every bad input of the issue is tested, and nothing may be left behind."""
+at a local folder. Every bad input of the issue is tested, and nothing may be left behind; a
+cache written by another version is rebuilt."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from course_utils.data import (
     load_mnist,
     load_pix2pix,
 )
-from course_utils.data.__main__ import main
+from course_utils.build.data_sets import main
+from course_utils.data.npz_cache import CACHE_VERSION
 
 COURSE_COLOURS = {1: (230, 40, 40), 7: (40, 200, 40), 14: (40, 40, 230), 16: (230, 230, 40)}
 OTHER_CLASS_COLOUR = (200, 0, 200)
@@ -164,7 +166,7 @@ def build_mirror(folder: Path) -> Path:
 def leftovers(folder: Path) -> list[str]:
     """Partial downloads, unfinished extractions and temporary files under ``folder``."""
     return [str(path) for path in folder.rglob("*")
-            if path.name.endswith(".partial") or ".extracting-" in path.name
+            if path.name.endswith((".partial", "_extracted"))
             or path.name.startswith(".") and path.suffix in (".npz", ".json")]
 
 
@@ -173,12 +175,12 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def no_internet(monkeypatch):
-    """Tests must never reach the real network: only 127.0.0.1 may be opened."""
+    """Tests must never reach the real network: only 127.0.0.1 and local files may be opened."""
     real_urlopen = urllib.request.urlopen
 
     def guarded(request, *args, **kwargs):
         url = request.full_url if isinstance(request, urllib.request.Request) else str(request)
-        if not url.startswith("http://127.0.0.1"):
+        if not url.startswith(("http://127.0.0.1", "file:")):
             raise urllib.error.URLError(socket.gaierror(-3, "no network in tests"))
         return real_urlopen(request, *args, **kwargs)
 
@@ -243,7 +245,8 @@ def test_gtsrb_is_extracted_safely_converted_once_and_cached(mirror, data_home, 
     folder = data_home / "gtsrb"
     assert (folder / "GTSRB_Final_Training_Images.zip").is_file()
     extracted = folder / "extracted_train" / "GTSRB" / "Final_Training" / "Images"
-    assert sorted(path.name for path in extracted.iterdir()) == ["00001", "00007", "00014", "00016"]
+    assert sorted(path.name for path in extracted.iterdir()) == ["00000", "00001", "00007", "00014",
+                                                                 "00016"]
     caches = list(folder.glob("*.npz"))
     assert len(caches) == 1
     recorded = json.loads((data_home / "recorded_sha256.json").read_text()) \
@@ -331,6 +334,30 @@ def test_a_bad_mnist_file_is_refused_and_deleted(mirror, data_home):
     with pytest.raises(DataFormatError, match="lacks"):
         load_mnist()
     assert not (data_home / "mnist" / "mnist.npz").exists()
+
+
+@pytest.mark.parametrize(
+    "stale",
+    [b"", b"PK\x03\x04 cut off while being written", "no version", "other version", "missing array"],
+    ids=["empty", "truncated", "no-version", "other-version", "missing-array"],
+)
+def test_a_cache_written_by_another_version_is_rebuilt(mirror, data_home, stale):
+    cache = data_home / "mnist" / "mnist_train_32px.npz"
+    cache.parent.mkdir(parents=True)
+    if stale == "no version":  # right arrays, other contents, no version: an older course
+        np.savez(cache, images=np.zeros((2, 32, 32), np.uint8), labels=np.zeros(2, np.int64))
+    elif stale == "other version":
+        np.savez(cache, images=np.zeros((2, 32, 32), np.uint8), labels=np.zeros(2, np.int64),
+                 cache_version=CACHE_VERSION + 1)
+    elif stale == "missing array":
+        np.savez(cache, images=np.zeros((2, 32, 32), np.uint8), cache_version=CACHE_VERSION)
+    else:
+        cache.write_bytes(stale)
+    images, labels = load_mnist(size=32)
+    assert images.shape == (6, 32, 32, 1) and labels.tolist() == [0, 1, 2, 3, 4, 5]
+    with np.load(cache) as stored:
+        assert int(stored["cache_version"]) == CACHE_VERSION and len(stored["labels"]) == 6
+    assert leftovers(data_home) == []
 
 
 # ----------------------------------------------------------------------------- load()
@@ -508,7 +535,8 @@ def test_fetch_prints_what_it_holds_as_text_and_json(mirror, data_home, capsys):
 
 def test_fetch_reports_problems_without_a_traceback(data_home, capsys, monkeypatch):
     assert main(["fetch", "mnist"]) == 1  # no network in tests
-    assert capsys.readouterr().err.startswith("error: Could not download")
+    err = capsys.readouterr().err  # get_file's "Downloading data from ..." comes first
+    assert err.splitlines()[-1].startswith("error: Could not download") and "Traceback" not in err
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "cifar10"])
     assert exit_info.value.code == 2

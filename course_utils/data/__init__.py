@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from course_utils.data.catalog import DATASETS, load
+from course_utils.data.catalog import load
 from course_utils.data.colorization import colorization_pairs, to_grey
 from course_utils.data.cyclegan_sets import load_horse2zebra
 from course_utils.data.digit_images import digits
@@ -56,7 +56,6 @@ from course_utils.data.version import DATA_VERSION
 from course_utils.data.vertical_lines import vertical_lines
 
 __all__ = [
-    "DATASETS",
     "DATA_VERSION",
     "FGAN_MIXTURE",
     "GTSRB_CLASS_IDS",

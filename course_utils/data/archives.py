@@ -1,220 +1,150 @@
-"""Safe extraction of zip and tar archives.
+"""Downloaded archives (zip, tar, tar.gz): checked, extracted with ``keras.utils.get_file``, and
+deleted when unusable.
 
-Before anything is written, every member is checked: a name that is absolute, has a drive
-letter, or climbs out with ``..`` is refused, and so are links (symbolic or hard), devices and
-other special files: the whole archive is then rejected with :class:`UnsafeArchiveError`. Files
-are written by copying their bytes to paths built here (never with ``extractall``), into a
-temporary folder that is renamed into place only when every member is out; on any error it is
-deleted. A damaged archive raises :class:`DataFormatError`.
+``get_file(..., extract=True)`` (Keras 3.15) skips members whose path leaves the folder with
+only a warning, keeps links that stay inside it, and only warns when the file is no archive; a
+failed extraction may stay half-written. So every member is checked first and one unsafe member
+(absolute path, drive letter, ``..``, a link, a device) rejects the whole archive; ``get_file``
+then extracts into ``NAME_extracted``, renamed to its final name only when complete.
 
 Example:
-    >>> import io, zipfile, tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> with zipfile.ZipFile(folder / "a.zip", "w") as archive:
-    ...     archive.writestr("inside/hello.txt", "hi")
-    >>> extract_archive(folder / "a.zip", folder / "out").joinpath("inside/hello.txt").read_text()
-    'hi'
+    >>> from course_utils.data.sources import REMOTE_FILES
+    >>> archive, folder = fetch_and_extract("facades", REMOTE_FILES["facades"])  # doctest: +SKIP
+    >>> sorted(path.name for path in (folder / "facades").iterdir())  # doctest: +SKIP
+    ['test', 'train', 'val']
 """
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from pathlib import Path
 
+from course_utils.config import data_dir
+from course_utils.data.checksums import forget_hash, sha256_of
+from course_utils.data.download import fetch_file
 from course_utils.data.errors import DataFormatError, UnsafeArchiveError
+from course_utils.data.sources import RemoteFile
 
 MAX_TOTAL_BYTES = 8 * 1024**3  # refuse archives that would unpack to more than 8 GiB
-_CORRUPT_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, OSError)
+_DAMAGED = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, OSError)
 
 
-def safe_relative_path(name: str) -> PurePosixPath:
-    """Return a member name as a relative path, or raise if it could land outside the folder.
-
-    Backslashes count as separators (archives made on Windows use them).
+def check_member_name(name: str) -> None:
+    """Raise :class:`UnsafeArchiveError` if a member name could land outside the folder.
 
     Example:
-        >>> str(safe_relative_path("a/b/c.ppm"))
-        'a/b/c.ppm'
-        >>> safe_relative_path("../evil")
+        >>> check_member_name("a/b.ppm")
+        >>> check_member_name("a/../../evil")
         Traceback (most recent call last):
         ...
-        course_utils.data.errors.UnsafeArchiveError: Archive member '../evil' would land outside the extraction folder ('..' in its path); the archive was rejected.
+        course_utils.data.errors.UnsafeArchiveError: Archive member 'a/../../evil' would land outside the extraction folder ('..' in its path); the archive was rejected.
     """
-    cleaned = name.replace("\\", "/")
-    if cleaned.startswith("/") or (len(cleaned) > 1 and cleaned[1] == ":"):
-        raise UnsafeArchiveError(
-            f"Archive member {name!r} has an absolute path; the archive was rejected."
-        )
-    parts = [part for part in cleaned.split("/") if part not in ("", ".")]
-    if ".." in parts:
+    cleaned = name.replace("\\", "/")  # archives made on Windows
+    if cleaned.startswith("/") or re.match(r"[A-Za-z]:", cleaned):
+        raise UnsafeArchiveError(f"Archive member {name!r} has an absolute path; the archive was rejected.")
+    if ".." in cleaned.split("/"):
         raise UnsafeArchiveError(
             f"Archive member {name!r} would land outside the extraction folder ('..' in its "
             "path); the archive was rejected."
         )
-    return PurePosixPath(*parts) if parts else PurePosixPath(".")
 
 
-@contextmanager
-def _corruption_as_format_error(archive: Path) -> Iterator[None]:
+def _members(archive: Path) -> list[tuple[str, int, str | None]]:
+    """(name, size, what is wrong with its type or None) for every member."""
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as opened:
+            kinds = {stat.S_IFLNK: "a symbolic link", 0: None, stat.S_IFREG: None, stat.S_IFDIR: None}
+            return [(info.filename, info.file_size,
+                     kinds.get(stat.S_IFMT(info.external_attr >> 16), "a special file"))
+                    for info in opened.infolist()]
+    if tarfile.is_tarfile(archive):
+        with tarfile.open(archive) as opened:
+            return [(member.name, member.size,
+                     "a symbolic link" if member.issym() else "a hard link" if member.islnk()
+                     else None if member.isfile() or member.isdir()
+                     else "a device or other special file") for member in opened.getmembers()]
+    raise DataFormatError(f"{archive.name} is neither a zip nor a tar archive (damaged download?).")
+
+
+def check_archive(archive: Path) -> None:
+    """Raise if the archive is damaged (:class:`DataFormatError`), holds an unsafe member or
+    would unpack to more than ``MAX_TOTAL_BYTES`` (:class:`UnsafeArchiveError`)."""
     try:
-        yield
-    except (UnsafeArchiveError, DataFormatError):
-        raise
-    except _CORRUPT_ERRORS as error:
-        raise DataFormatError(
-            f"{archive.name} is damaged and cannot be read ({type(error).__name__}: {error})."
-        ) from error
-
-
-def _zip_members(archive: zipfile.ZipFile) -> list[tuple[PurePosixPath, bool, zipfile.ZipInfo]]:
-    members = []
-    total = 0
-    for info in archive.infolist():
-        path = safe_relative_path(info.filename)
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode):
-            raise UnsafeArchiveError(
-                f"Archive member {info.filename!r} is a symbolic link; links are refused and the "
-                "archive was rejected."
-            )
-        # Only Unix-made zips carry a file type; 0 means a plain file or folder.
-        if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            raise UnsafeArchiveError(
-                f"Archive member {info.filename!r} is a special file; the archive was rejected."
-            )
-        total += info.file_size
-        members.append((path, info.is_dir(), info))
-    _check_total(total)
-    return members
-
-
-def _tar_members(archive: tarfile.TarFile) -> list[tuple[PurePosixPath, bool, tarfile.TarInfo]]:
-    members = []
-    total = 0
-    for member in archive.getmembers():
-        path = safe_relative_path(member.name)
-        if member.issym() or member.islnk():
-            raise UnsafeArchiveError(
-                f"Archive member {member.name!r} is a link (to {member.linkname!r}); links are "
-                "refused and the archive was rejected."
-            )
-        if not (member.isfile() or member.isdir()):
-            raise UnsafeArchiveError(
-                f"Archive member {member.name!r} is a device or other special file; the archive "
-                "was rejected."
-            )
-        total += member.size
-        members.append((path, member.isdir(), member))
-    _check_total(total)
-    return members
-
-
-def _check_total(total: int) -> None:
+        members = _members(archive)
+    except _DAMAGED as error:
+        raise DataFormatError(f"{archive.name} is damaged and cannot be read ({error}).") from error
+    for name, _, problem in members:
+        check_member_name(name)
+        if problem:
+            raise UnsafeArchiveError(f"Archive member {name!r} is {problem}; the archive was rejected.")
+    total = sum(size for _, size, _ in members)
     if total > MAX_TOTAL_BYTES:
         raise UnsafeArchiveError(
-            f"The archive would unpack to {total / 1024**3:.1f} GiB, more than the "
+            f"{archive.name} would unpack to {total / 1024**3:.1f} GiB, more than the "
             f"{MAX_TOTAL_BYTES / 1024**3:.0f} GiB allowed; it was rejected."
         )
 
 
-def _write_member(stream: BinaryIO, destination: Path, root: Path) -> None:
-    resolved = destination.resolve()
-    if root not in resolved.parents:
-        raise UnsafeArchiveError(f"Archive member would land outside {root}; rejected.")
-    resolved.parent.mkdir(parents=True, exist_ok=True)
-    with open(resolved, "xb") as target:
-        shutil.copyfileobj(stream, target, 1 << 20)
-
-
-def check_archive(archive: Path) -> None:
-    """Read every member name of an archive and raise if any is unsafe or the file is damaged.
-
-    Example:
-        >>> import zipfile, tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ok.zip"
-        >>> with zipfile.ZipFile(path, "w") as archive:
-        ...     archive.writestr("a.txt", "a")
-        >>> check_archive(path)
-    """
-    with _corruption_as_format_error(archive):
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as opened:
-                _zip_members(opened)
-        elif tarfile.is_tarfile(archive):
-            with tarfile.open(archive) as opened:
-                _tar_members(opened)
-        else:
-            raise DataFormatError(f"{archive.name} is neither a zip nor a tar archive.")
-
-
-def extract_archive(
-    archive: Path,
-    target: Path,
-    select: Callable[[PurePosixPath], bool] | None = None,
-) -> Path:
-    """Extract ``archive`` (zip, tar, tar.gz) safely into the folder ``target`` and return it.
-
-    Args:
-        archive: the archive file.
-        target: the folder to create; it must not exist yet (an existing one is returned as it
-            is: it was completed by an earlier call).
-        select: optional test on each member's relative path; only files it accepts are
-            written (every member is still checked for safety).
+def extract(archive: Path, target: Path) -> Path:
+    """Check ``archive``, then extract it into the folder ``target`` (reused if it exists).
 
     Raises:
-        UnsafeArchiveError: a member with an absolute or climbing path, or a link or device.
-        DataFormatError: the archive is damaged or not an archive.
-
-    Example:
-        >>> import zipfile, tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> with zipfile.ZipFile(folder / "b.zip", "w") as archive:
-        ...     archive.writestr("keep/x.txt", "x"); archive.writestr("skip/y.txt", "y")
-        >>> out = extract_archive(folder / "b.zip", folder / "b",
-        ...                       select=lambda path: path.parts[0] == "keep")
-        >>> sorted(str(p.relative_to(out)) for p in out.rglob("*.txt"))
-        ['keep/x.txt']
+        UnsafeArchiveError, DataFormatError: see :func:`check_archive`; nothing is left behind.
     """
-    target = Path(target)
+    from keras.utils import get_file  # noqa: PLC0415 - keeps `import course_utils.data` light
+
     if target.is_dir():
         return target
-    temporary = target.parent / f".{target.name}.extracting-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir(parents=True)
-    root = temporary.resolve()
+    check_archive(archive)
+    working = archive.parent / f"{archive.name.split('.')[0]}_extracted"  # get_file's choice
+    shutil.rmtree(working, ignore_errors=True)  # left by an extraction that was killed
     try:
-        with _corruption_as_format_error(archive):
-            if zipfile.is_zipfile(archive):
-                with zipfile.ZipFile(archive) as opened:
-                    for path, is_folder, info in _zip_members(opened):
-                        if is_folder or (select is not None and not select(path)):
-                            continue
-                        with opened.open(info) as stream:
-                            _write_member(stream, root / path, root)
-            elif tarfile.is_tarfile(archive):
-                with tarfile.open(archive) as opened:
-                    for path, is_folder, member in _tar_members(opened):
-                        if is_folder or (select is not None and not select(path)):
-                            continue
-                        stream = opened.extractfile(member)
-                        if stream is None:
-                            raise DataFormatError(f"{archive.name}: cannot read {member.name!r}.")
-                        with stream:
-                            _write_member(stream, root / path, root)
-            else:
-                raise DataFormatError(
-                    f"{archive.name} is neither a zip nor a tar archive (damaged download?)."
-                )
-        os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+        get_file(fname=archive.name, origin=archive.as_uri(), extract=True,
+                 cache_dir=str(archive.parent), cache_subdir=str(archive.parent))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        working.rename(target)
+    except _DAMAGED as error:
+        raise DataFormatError(f"{archive.name} is damaged and cannot be extracted ({error}).") from error
+    finally:
+        shutil.rmtree(working, ignore_errors=True)
     return target
+
+
+@contextmanager
+def discard_if_unusable(*paths: Path) -> Iterator[None]:
+    """On a damaged or unsafe archive, delete ``paths`` (archives with their recorded hashes,
+    extracted folders), then re-raise with what to do."""
+    try:
+        yield
+    except (DataFormatError, UnsafeArchiveError) as error:
+        files = [path for path in paths if path.is_file()]
+        for path in files:
+            forget_hash(sha256_of(path))
+            path.unlink()
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+        raise type(error)(
+            f"{error} Deleted {', '.join(path.name for path in files) or 'nothing'} from the "
+            "cache; run again to download afresh. If the problem persists, the source (or your "
+            "mirror) serves a bad file."
+        ) from error
+
+
+def fetch_and_extract(name: str, remote: RemoteFile,
+                      folder_name: str = "extracted") -> tuple[Path, Path]:
+    """Fetch ``remote`` into ``data_dir(name)`` and extract it there once: (archive, folder)."""
+    folder = data_dir(name)
+    extracted = folder / folder_name
+    if extracted.is_dir():
+        return folder / remote.filename, extracted
+    archive = fetch_file(remote, folder)
+    with discard_if_unusable(archive, extracted):
+        extract(archive, extracted)
+    return archive, extracted

@@ -1,5 +1,4 @@
-"""Every data set of the course by name, and ``load(name, source)``: one parameter switches a
-notebook between offline (generated) data and the real data set, with the offline data as the
+"""``load(name, source)``: one parameter switches a notebook between offline (generated) data and the real data set, with the offline data as the
 fallback when there is no network.
 
 Pairs (offline default <-> online data set, same arrays and shapes):
@@ -21,7 +20,6 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,65 +33,21 @@ from course_utils.data.shapes import circles, circles_to_rectangles, squares
 from course_utils.data.sign_templates import SIGN_CLASSES
 
 SOURCES = ("offline", "online")
-
-
-@dataclass(frozen=True)
-class DataSetInfo:
-    """What the catalogue knows about one data set."""
-
-    name: str
-    source: str  # "offline" (generated, always available) or "online" (downloaded)
-    description: str
-    notebooks: tuple[str, ...]
-    family: str | None = None  # data sets of one family return the same arrays
-
-
-DATASETS: dict[str, DataSetInfo] = {
-    info.name: info
-    for info in (
-        DataSetInfo("sin_curve", "offline", "points [x, sin x], x uniform in [-3.5, 3.5]", ("01",)),
-        DataSetInfo("slanted_land", "offline", "2x2 Slanted Land faces and noise", ("02",)),
-        DataSetInfo("fgan_mixture", "offline",
-                    "1-D mixture 0.33 N(-1, 0.255^2) + 0.67 N(2, 1.415^2), exact pdf", ("03",)),
-        DataSetInfo("digits", "offline", "scikit-learn's 1797 8x8 digits, upscaled",
-                    ("04", "10", "13"), "digits"),
-        DataSetInfo("vertical_lines", "offline", "32x32 images of thin vertical lines", ("05",)),
-        DataSetInfo("road_signs", "offline",
-                    "photo-like renders of 4 German road signs (30, 100, stop, no trucks)",
-                    ("06", "07", "09"), "signs"),
-        DataSetInfo("ring_of_gaussians", "offline", "8 Gaussians on the unit circle", ("08",)),
-        DataSetInfo("grid_of_gaussians", "offline", "25 Gaussians on {-4,-2,0,2,4}^2", ("08",)),
-        DataSetInfo("circles_to_rectangles", "offline",
-                    "pix2pix pairs: violet circles -> green rectangles", ("11",), "paired"),
-        DataSetInfo("colorization", "offline",
-                    "pix2pix pairs: grey -> colour crops of scikit-learn's sample photos", ("11",)),
-        DataSetInfo("circles_squares", "offline",
-                    "CycleGAN's unpaired sets: circles and squares", ("12",), "unpaired"),
-        DataSetInfo("shapes", "offline", "circles, squares, rectangles with labels (a judge)",
-                    ("12",)),
-        DataSetInfo("gtsrb", "online", "GTSRB classes 1, 7, 14, 16, cropped to the sign",
-                    ("06", "07", "09"), "signs"),
-        DataSetInfo("mnist", "online", "MNIST handwritten digits (Keras' mnist.npz)",
-                    ("04", "10", "13"), "digits"),
-        DataSetInfo("facades", "online", "pix2pix facades: label map -> photo", ("11",), "paired"),
-        DataSetInfo("maps", "online", "pix2pix maps: map <-> aerial photo", ("11",), "paired"),
-        DataSetInfo("horse2zebra", "online", "CycleGAN horses and zebras", ("12",), "unpaired"),
-    )
-}
-
 # Which data set stands in for another when the source is switched.
 OFFLINE_OF: dict[str, str] = {"gtsrb": "road_signs", "mnist": "digits",
                               "facades": "circles_to_rectangles", "maps": "circles_to_rectangles",
                               "horse2zebra": "circles_squares"}
 ONLINE_OF: dict[str, str] = {"road_signs": "gtsrb", "digits": "mnist",
                              "circles_to_rectangles": "facades", "circles_squares": "horse2zebra"}
-FAMILY_OPTIONS: dict[str, tuple[str, ...]] = {
-    "signs": ("n", "classes", "size", "seed", "split", "border"),
+# The options load() takes for each offline default and the online sets that replace it.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "road_signs": ("n", "classes", "size", "seed", "split", "border"),
     "digits": ("n", "size", "seed", "split"),
-    "paired": ("n", "size", "seed", "split", "direction"),
-    "unpaired": ("n", "size", "seed", "split"),
+    "circles_to_rectangles": ("n", "size", "seed", "split", "direction"),
+    "circles_squares": ("n", "size", "seed", "split"),
 }
-DEFAULT_COUNTS: dict[str, int] = {"signs": 1500, "paired": 1000, "unpaired": 1000}
+DEFAULT_COUNTS: dict[str, int] = {"road_signs": 1500, "circles_to_rectangles": 1000,
+                                  "circles_squares": 1000}
 
 
 def _two_seeds(seed: int | None) -> tuple[int | None, int | None]:
@@ -121,16 +75,16 @@ def _offline(name: str, options: dict[str, Any]) -> tuple[np.ndarray, ...]:
     seed = options.get("seed")
     if name == "road_signs":
         classes = options.get("classes")
-        n = options.get("n") or DEFAULT_COUNTS["signs"] * len(sign_class_indices(classes))
+        n = options.get("n") or DEFAULT_COUNTS["road_signs"] * len(sign_class_indices(classes))
         return road_signs(n, classes=classes, size=options.get("size", 32), seed=seed)
     if name == "digits":
         images, labels = digits(size=options.get("size", 32), seed=seed)
         return _subset((images, labels), options.get("n"), seed)
     if name == "circles_to_rectangles":
-        return circles_to_rectangles(options.get("n") or DEFAULT_COUNTS["paired"],
+        return circles_to_rectangles(options.get("n") or DEFAULT_COUNTS["circles_to_rectangles"],
                                      size=options.get("size", 64), seed=seed)
     first_seed, second_seed = _two_seeds(seed)
-    n = options.get("n") or DEFAULT_COUNTS["unpaired"]
+    n = options.get("n") or DEFAULT_COUNTS["circles_squares"]
     size = options.get("size", 64)
     return circles(n, size=size, seed=first_seed), squares(n, size=size, seed=second_seed)
 
@@ -155,17 +109,15 @@ def _online(name: str, options: dict[str, Any]) -> tuple[np.ndarray, ...]:
     return _subset(arrays, n, seed, together=False)
 
 
-def _resolve(name: str) -> DataSetInfo:
+def _offline_name(name: str) -> str:
     key = str(name).strip().lower()
-    if key not in DATASETS or DATASETS[key].family is None:
-        switchable = sorted(info.name for info in DATASETS.values() if info.family)
-        others = sorted(info.name for info in DATASETS.values() if not info.family)
+    if key not in OPTIONS and key not in OFFLINE_OF:
+        known = ", ".join(sorted({*OPTIONS, *OFFLINE_OF}))
         raise UnknownDataSetError(
-            f"Unknown data set {name!r} for load(). It knows {', '.join(switchable)}. "
-            f"The offline-only sets ({', '.join(others)}) are made by their own functions in "
-            "course_utils.data, e.g. sin_curve(n)."
+            f"Unknown data set {name!r} for load(). It knows {known}. The other offline data sets "
+            "are made by their own functions in course_utils.data, e.g. sin_curve(n)."
         )
-    return DATASETS[key]
+    return OFFLINE_OF.get(key, key)
 
 
 def load(name: str, source: str = "offline", **options: Any) -> tuple[np.ndarray, ...]:
@@ -194,23 +146,20 @@ def load(name: str, source: str = "offline", **options: Any) -> tuple[np.ndarray
         >>> inputs.shape
         (4, 32, 32, 3)
     """
-    info = _resolve(name)
+    offline_name = _offline_name(name)
     if source not in SOURCES:
         raise ValueError(f"source must be 'offline' or 'online', got {source!r}.")
-    allowed = FAMILY_OPTIONS[info.family]
-    unknown = sorted(set(options) - set(allowed))
+    unknown = sorted(set(options) - set(OPTIONS[offline_name]))
     if unknown:
-        raise ValueError(
-            f"load({info.name!r}) does not take {unknown}; it takes {', '.join(allowed)}."
-        )
+        raise ValueError(f"load({name!r}) does not take {unknown}; it takes "
+                         f"{', '.join(OPTIONS[offline_name])}.")
     if source == "offline":
-        offline_name = info.name if info.source == "offline" else OFFLINE_OF[info.name]
         return _offline(offline_name, options)
-    online_name = info.name if info.source == "online" else ONLINE_OF[info.name]
+    key = str(name).strip().lower()
+    online_name = key if key in OFFLINE_OF else ONLINE_OF[key]
     try:
         return _online(online_name, options)
     except DownloadError as error:
-        offline_name = OFFLINE_OF[online_name]
         print(
             f"Could not fetch the {online_name} data set: {error}\n"
             f"Using the offline '{offline_name}' data instead, so everything below still runs. "

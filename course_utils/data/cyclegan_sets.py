@@ -15,48 +15,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.config import data_dir
 from course_utils.data._checks import check_size
+from course_utils.data.archives import discard_if_unusable, fetch_and_extract
 from course_utils.data.errors import DataFormatError
 from course_utils.data.image_folders import image_files, read_images
 from course_utils.data.npz_cache import cached_arrays
-from course_utils.data.real_data_files import dataset_folder, discard_if_unusable, fetch_and_extract
 from course_utils.data.resizing import resize_uint8_image
 from course_utils.data.sources import REMOTE_FILES
 
 NAME = "horse2zebra"
 SPLITS = ("train", "test")
-_CACHE_VERSION = 1
-
-
-def horse2zebra_arrays(size: int = 64, split: str = "train") -> dict[str, np.ndarray]:
-    """Return the cached uint8 images of one split: ``{"A": horses, "B": zebras}``.
-
-    Example:
-        >>> horse2zebra_arrays(64, "test")["A"].shape  # doctest: +SKIP
-        (120, 64, 64, 3)
-    """
-    if split not in SPLITS:
-        raise ValueError(f"horse2zebra has the splits {SPLITS}, not {split!r}.")
-    size = check_size(size, minimum=8)
-    cache = dataset_folder(NAME) / f"{NAME}_{split}_{size}px_v{_CACHE_VERSION}.npz"
-
-    def build() -> dict[str, np.ndarray]:
-        archive, extracted = fetch_and_extract(NAME, REMOTE_FILES[NAME])
-        arrays = {}
-        with discard_if_unusable(archive, extracted):
-            for domain in ("A", "B"):
-                folder = extracted / NAME / f"{split}{domain}"
-                files = image_files(folder)
-                if not files:
-                    raise DataFormatError(
-                        f"The {NAME} archive has no images in {NAME}/{split}{domain}/."
-                    )
-                arrays[domain] = read_images(
-                    files, lambda image: resize_uint8_image(image, size), (size, size, 3)
-                )
-        return arrays
-
-    return cached_arrays(cache, build)
 
 
 def load_horse2zebra(size: int = 64, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
@@ -68,6 +37,22 @@ def load_horse2zebra(size: int = 64, split: str = "train") -> tuple[np.ndarray, 
     Example:
         >>> horses, zebras = load_horse2zebra(size=64, split="test")  # doctest: +SKIP
     """
-    arrays = horse2zebra_arrays(size, split)
+    if split not in SPLITS:
+        raise ValueError(f"horse2zebra has the splits {SPLITS}, not {split!r}.")
+    size = check_size(size, minimum=8)
+
+    def build() -> dict[str, np.ndarray]:
+        archive, extracted = fetch_and_extract(NAME, REMOTE_FILES[NAME])
+        arrays = {}
+        with discard_if_unusable(archive, extracted):
+            for domain in ("A", "B"):
+                files = image_files(extracted / NAME / f"{split}{domain}")
+                if not files:
+                    raise DataFormatError(f"The {NAME} archive has no images in {NAME}/{split}{domain}/.")
+                arrays[domain] = read_images(files, lambda image: resize_uint8_image(image, size),
+                                             (size, size, 3))
+        return arrays
+
+    arrays = cached_arrays(data_dir(NAME) / f"{NAME}_{split}_{size}px.npz", ("A", "B"), build)
     scale = np.float32(1 / 255)
     return arrays["A"].astype(np.float32) * scale, arrays["B"].astype(np.float32) * scale

@@ -1,4 +1,5 @@
-"""Reading a folder of JPEG/PNG images into a uint8 array, in a stable (numeric) order.
+"""Reading the images of an extracted data set: a folder's JPEG/PNG files in numeric order,
+each opened as RGB (a decoding failure is a :class:`DataFormatError`) and converted.
 
 Example:
     >>> import tempfile, pathlib
@@ -24,27 +25,17 @@ from course_utils.data.errors import DataFormatError
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
-def _natural_key(path: Path) -> list[object]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
-
-
 def image_files(folder: Path) -> list[Path]:
-    """Return the image files directly in ``folder``, ordered by name with numbers as numbers.
-
-    Example:
-        >>> import pathlib
-        >>> image_files(pathlib.Path("/nonexistent"))
-        []
-    """
+    """The image files directly in ``folder`` (none if it is missing), numbers sorted as numbers."""
     if not folder.is_dir():
         return []
-    files = [path for path in folder.iterdir()
-             if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES]
-    return sorted(files, key=_natural_key)
+    files = [path for path in folder.iterdir() if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(files, key=lambda path: [int(part) if part.isdigit() else part
+                                           for part in re.split(r"(\d+)", path.name)])
 
 
 def open_rgb(path: Path) -> Image.Image:
-    """Open an image as RGB, turning a decoding failure into :class:`DataFormatError`.
+    """Open an image as RGB.
 
     Example:
         >>> import pathlib
@@ -63,10 +54,9 @@ def open_rgb(path: Path) -> Image.Image:
 
 def read_images(paths: list[Path], convert: Callable[[Image.Image], np.ndarray],
                 shape: tuple[int, ...]) -> np.ndarray:
-    """Apply ``convert`` (image -> uint8 array of ``shape``) to each file; stack the results.
+    """Apply ``convert`` (RGB image -> uint8 array of ``shape``) to each file; stack the results.
 
     Example:
-        >>> import numpy as np
         >>> read_images([], lambda image: np.zeros((2, 2, 3), np.uint8), (2, 2, 3)).shape
         (0, 2, 2, 3)
     """

@@ -7,9 +7,8 @@ Sara 2013); **maps** ``maps/{train,val}/N.jpg``, 600x1200, aerial photo on the l
 on the right (scraped from Google Maps by the pix2pix authors). The halves are split, resized
 to ``size`` and cached.
 
-Directions (``direction``, the first is the default): facades ``"labels_to_photo"`` (the
-usual one) or ``"photo_to_labels"``; maps ``"map_to_aerial"`` (the lecture's map2image) or
-``"aerial_to_map"``.
+Directions (``direction``, the first is the default): facades ``"labels_to_photo"`` or
+``"photo_to_labels"``; maps ``"map_to_aerial"`` (the lecture's map2image) or ``"aerial_to_map"``.
 
 Example:
     >>> inputs, targets = load_pix2pix("facades", size=64)  # doctest: +SKIP
@@ -22,24 +21,22 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from course_utils.config import data_dir
 from course_utils.data._checks import check_size
+from course_utils.data.archives import discard_if_unusable, fetch_and_extract
 from course_utils.data.errors import DataFormatError
 from course_utils.data.image_folders import image_files, read_images
 from course_utils.data.npz_cache import cached_arrays
-from course_utils.data.real_data_files import dataset_folder, discard_if_unusable, fetch_and_extract
 from course_utils.data.resizing import resize_uint8_image
 from course_utils.data.sources import REMOTE_FILES
 
-PIX2PIX_SPLITS: dict[str, tuple[str, ...]] = {
-    "facades": ("train", "val", "test"),
-    "maps": ("train", "val"),
-}
+PIX2PIX_SPLITS: dict[str, tuple[str, ...]] = {"facades": ("train", "val", "test"),
+                                              "maps": ("train", "val")}
 # direction -> (input half, target half); the first entry is the default.
 PIX2PIX_DIRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "facades": {"labels_to_photo": ("right", "left"), "photo_to_labels": ("left", "right")},
     "maps": {"map_to_aerial": ("right", "left"), "aerial_to_map": ("left", "right")},
 }
-_CACHE_VERSION = 1
 
 
 def split_halves(image: Image.Image, size: int) -> np.ndarray:
@@ -50,45 +47,12 @@ def split_halves(image: Image.Image, size: int) -> np.ndarray:
         (2, 16, 16, 3)
     """
     half = image.width // 2
-    left = image.crop((0, 0, half, image.height))
-    right = image.crop((half, 0, 2 * half, image.height))
-    return np.stack([resize_uint8_image(left, size), resize_uint8_image(right, size)])
+    return np.stack([resize_uint8_image(image.crop((0, 0, half, image.height)), size),
+                     resize_uint8_image(image.crop((half, 0, 2 * half, image.height)), size)])
 
 
-def pix2pix_arrays(name: str, size: int = 64, split: str = "train") -> dict[str, np.ndarray]:
-    """Return the cached uint8 halves of one split: ``{"left": ..., "right": ...}``.
-
-    Example:
-        >>> pix2pix_arrays("facades", 64, "val")["left"].shape  # doctest: +SKIP
-        (100, 64, 64, 3)
-    """
-    if name not in PIX2PIX_SPLITS:
-        raise ValueError(f"pix2pix data sets are {tuple(PIX2PIX_SPLITS)}, not {name!r}.")
-    if split not in PIX2PIX_SPLITS[name]:
-        raise ValueError(f"{name} has the splits {PIX2PIX_SPLITS[name]}, not {split!r}.")
-    size = check_size(size, minimum=8)
-    cache = dataset_folder(name) / f"{name}_{split}_{size}px_v{_CACHE_VERSION}.npz"
-
-    def build() -> dict[str, np.ndarray]:
-        archive, extracted = fetch_and_extract(name, REMOTE_FILES[name])
-        with discard_if_unusable(archive, extracted):
-            files = image_files(extracted / name / split)
-            if not files:
-                raise DataFormatError(
-                    f"The {name} archive has no images in {name}/{split}/."
-                )
-            pairs = read_images(files, lambda image: split_halves(image, size), (2, size, size, 3))
-        return {"left": pairs[:, 0], "right": pairs[:, 1]}
-
-    return cached_arrays(cache, build)
-
-
-def load_pix2pix(
-    name: str = "facades",
-    size: int = 64,
-    split: str = "train",
-    direction: str | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def load_pix2pix(name: str = "facades", size: int = 64, split: str = "train",
+                 direction: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Load a pix2pix data set as ``(inputs, targets)``, like ``circles_to_rectangles``.
 
     Args:
@@ -106,12 +70,24 @@ def load_pix2pix(
     """
     if name not in PIX2PIX_DIRECTIONS:
         raise ValueError(f"pix2pix data sets are {tuple(PIX2PIX_DIRECTIONS)}, not {name!r}.")
+    if split not in PIX2PIX_SPLITS[name]:
+        raise ValueError(f"{name} has the splits {PIX2PIX_SPLITS[name]}, not {split!r}.")
     directions = PIX2PIX_DIRECTIONS[name]
     direction = direction or next(iter(directions))
     if direction not in directions:
         raise ValueError(f"{name} directions are {tuple(directions)}, not {direction!r}.")
-    arrays = pix2pix_arrays(name, size, split)
+    size = check_size(size, minimum=8)
+
+    def build() -> dict[str, np.ndarray]:
+        archive, extracted = fetch_and_extract(name, REMOTE_FILES[name])
+        with discard_if_unusable(archive, extracted):
+            files = image_files(extracted / name / split)
+            if not files:
+                raise DataFormatError(f"The {name} archive has no images in {name}/{split}/.")
+            pairs = read_images(files, lambda image: split_halves(image, size), (2, size, size, 3))
+        return {"left": pairs[:, 0], "right": pairs[:, 1]}
+
+    arrays = cached_arrays(data_dir(name) / f"{name}_{split}_{size}px.npz", ("left", "right"), build)
     source_half, target_half = directions[direction]
     scale = np.float32(1 / 255)
-    inputs = arrays[source_half].astype(np.float32) * scale
-    return inputs, arrays[target_half].astype(np.float32) * scale
+    return arrays[source_half].astype(np.float32) * scale, arrays[target_half].astype(np.float32) * scale

@@ -1,10 +1,8 @@
-"""Where the real data sets come from: canonical URLs with their published (or pinned) sizes
-and sha256 hashes.
+"""Where the real data sets come from: canonical URLs with their sizes and sha256 hashes.
 
-Sizes were read from the servers' ``Content-Length`` (recorded in public download logs); the
-sha256 values are the published ones. Where no hash is published (GTSRB training images,
-pix2pix facades and maps), the hash is recorded on the first download and every later
-download must match it (see :mod:`course_utils.data.download`).
+Sizes are the servers' ``Content-Length``; hashes are the published ones. Where none is
+published (GTSRB training images, pix2pix facades and maps) the hash of the first download is
+recorded and later downloads must match it (:mod:`course_utils.data.checksums`).
 
 Example:
     >>> REMOTE_FILES["mnist"].filename
@@ -23,7 +21,7 @@ KERAS_DATASETS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-dataset
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """One downloadable file: its canonical URL, size in bytes and sha256 (``None`` if unknown).
+    """One downloadable file: canonical URL, size in bytes and sha256 (``None`` if unknown).
 
     Example:
         >>> RemoteFile("https://example.org/a/b.zip", 10, None).filename
@@ -36,34 +34,28 @@ class RemoteFile:
 
     @property
     def filename(self) -> str:
-        """The file's name: the last part of its URL (also its name on a mirror)."""
+        """The last part of the URL: the file's name in the cache and on a mirror."""
         return self.url.rsplit("/", 1)[-1]
 
 
 REMOTE_FILES: dict[str, RemoteFile] = {
-    "gtsrb_train": RemoteFile(
-        GTSRB_BASE_URL + "GTSRB_Final_Training_Images.zip", 276_294_756, None
-    ),
+    "gtsrb_train": RemoteFile(GTSRB_BASE_URL + "GTSRB_Final_Training_Images.zip", 276_294_756, None),
     "gtsrb_test_images": RemoteFile(
-        GTSRB_BASE_URL + "GTSRB_Final_Test_Images.zip",
-        88_978_620,
+        GTSRB_BASE_URL + "GTSRB_Final_Test_Images.zip", 88_978_620,
         "48ba6fab7e877eb64eaf8de99035b0aaecfbc279bee23e35deca4ac1d0a837fa",
     ),
     "gtsrb_test_labels": RemoteFile(
-        GTSRB_BASE_URL + "GTSRB_Final_Test_GT.zip",
-        99_620,
+        GTSRB_BASE_URL + "GTSRB_Final_Test_GT.zip", 99_620,
         "f94e5a7614d75845c74c04ddb26b8796b9e483f43541dd95dd5b726504e16d6d",
     ),
     "facades": RemoteFile(PIX2PIX_BASE_URL + "facades.tar.gz", 30_168_306, None),
     "maps": RemoteFile(PIX2PIX_BASE_URL + "maps.tar.gz", 250_242_400, None),
     "horse2zebra": RemoteFile(
-        CYCLEGAN_BASE_URL + "horse2zebra.zip",
-        116_867_962,
+        CYCLEGAN_BASE_URL + "horse2zebra.zip", 116_867_962,
         "a74d9d392eecca9966b51287a76ca126af473d9de4f3e8fc0e9cda08fa1730a1",
     ),
     "mnist": RemoteFile(
-        KERAS_DATASETS_URL + "mnist.npz",
-        11_490_434,
+        KERAS_DATASETS_URL + "mnist.npz", 11_490_434,
         "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
     ),
 }

@@ -1,7 +1,7 @@
 """Sample grids of every offline generator, for ``data/README.md`` and for a quick look.
 
-``python -m course_utils.data figures`` rewrites them into ``data/figures/`` (regenerate them
-whenever ``DATA_VERSION`` changes). Matplotlib's object API is used, so saving never touches a
+``python -m course_utils.build.data_sets figures`` rewrites them into ``data/figures/``
+(regenerate them whenever ``DATA_VERSION`` changes). Matplotlib's object API is used, so saving never touches a
 notebook's plotting backend.
 
 Example:
