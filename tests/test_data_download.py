@@ -10,10 +10,12 @@ import http.server
 import json
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from course_utils.data import download
 from course_utils.data.download import ATTEMPTS, fetch_file
 from course_utils.data.errors import DataIntegrityError, DownloadError
 from course_utils.data.mirror import mirror_base, resolve_source
@@ -30,6 +32,7 @@ class FileServer:
         self.requests: list[dict[str, str | None]] = []
         self.cut_first_responses = 0  # how many responses stop halfway
         self.always_cut = False
+        self.stall_first_responses = 0  # how many responses go silent halfway (connection kept open)
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -46,6 +49,12 @@ class FileServer:
                 body = data
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if server.stall_first_responses > 0:
+                    server.stall_first_responses -= 1
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    time.sleep(3)  # silent, not closed: only a timeout ends the wait
+                    return
                 if server.always_cut or server.cut_first_responses > 0:
                     server.cut_first_responses -= 1
                     self.wfile.write(body[: len(body) // 2])
@@ -98,6 +107,17 @@ def test_a_cut_off_download_is_tried_again_from_the_start(server, data_home, tmp
     assert path.read_bytes() == PAYLOAD
     assert [request["range"] for request in server.requests] == [None, None]
     assert partial_files(tmp_path) == []
+
+
+def test_a_stalled_download_times_out_and_is_tried_again(server, data_home, tmp_path, monkeypatch):
+    monkeypatch.setattr(download, "STALL_SECONDS", 0.5)
+    remote = remote_for(server, "archive.zip", PAYLOAD)
+    server.stall_first_responses = 1
+    import keras.utils  # noqa: F401, PLC0415 - the first import of Keras takes seconds: not part of the timing
+    started = time.perf_counter()
+    assert fetch_file(remote, tmp_path / "store").read_bytes() == PAYLOAD
+    assert len(server.requests) == 2 and time.perf_counter() - started < 3
+    assert partial_files(tmp_path) == [] and socket.getdefaulttimeout() is None
 
 
 def test_a_download_that_keeps_breaking_gives_up_and_leaves_nothing(server, data_home, tmp_path):

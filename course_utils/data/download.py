@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import urllib.error
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from course_utils.data.mirror import MIRROR_VARIABLE, Source, resolve_source
 from course_utils.data.sources import RemoteFile
 
 ATTEMPTS = 3
+STALL_SECONDS = 30  # a connection silent this long counts as cut off (get_file has no timeout)
 PARTIAL_SUFFIX = ".partial"
 
 
@@ -72,6 +74,8 @@ def _get(source: Source, partial: Path, name: str) -> None:
     from keras.utils import get_file  # noqa: PLC0415 - keeps `import course_utils.data` light
 
     for attempt in range(1, ATTEMPTS + 1):
+        previous_timeout = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(STALL_SECONDS)
         try:
             get_file(fname=partial.name, origin=source.origin, file_hash=source.sha256,
                      hash_algorithm="sha256", cache_dir=str(partial.parent),
@@ -88,6 +92,8 @@ def _get(source: Source, partial: Path, name: str) -> None:
             reason, cut_off = _failure(error)
             if not cut_off or attempt == ATTEMPTS:
                 raise DownloadError(_message(source, name, reason, cut_off)) from error
+        finally:
+            socket.setdefaulttimeout(previous_timeout)
     _check_size(partial, source, name)
 
 
