@@ -2,7 +2,7 @@ import pytest
 
 from course_utils import exercise
 from course_utils.exercises import ExerciseCheckFailed
-from course_utils.reflect import feedback_for, reflect
+from course_utils.reflect import feedback_for, feedback_for_several, reflect
 
 
 def test_a_passing_check_says_well_done(capsys):
@@ -81,7 +81,25 @@ def test_reflect_widget_builds_with_core_widgets(monkeypatch):
     assert "Right: that. Because." in feedback.value
 
 
-@pytest.mark.parametrize("options, answer", [(["only"], 0), (["a", "b"], 2), (["a", "b"], True)])
+def test_a_question_with_several_right_options_is_checked_as_a_whole(monkeypatch):
+    assert feedback_for_several([2, 0], {0, 2}, "Both.") == (True, "Right. Both.")
+    correct, text = feedback_for_several({0, 1}, {0, 2}, "Both.")
+    assert not correct and "1 ticked option is not right" in text and "1 right option is not ticked" in text
+    assert "Both." not in text
+    monkeypatch.setenv("COURSE_HEADLESS", "0")
+    box = reflect("Even?", ["2", "3", "4"], answer={0, 2}, explanation="2 and 4.")
+    heading, boxes, check, feedback = box.children[0], box.children[1:4], box.children[4], box.children[5]
+    assert "all that apply" in heading.value
+    boxes[0].value = True
+    check.click()
+    assert "not ticked" in feedback.value
+    boxes[2].value = True
+    check.click()
+    assert "Right. 2 and 4." in feedback.value
+
+
+@pytest.mark.parametrize("options, answer", [(["only"], 0), (["a", "b"], 2), (["a", "b"], True),
+                                             (["a", "b"], {0, 2}), (["a", "b"], set()), (["a", "b"], "0")])
 def test_reflect_rejects_bad_questions(options, answer):
     with pytest.raises(ValueError):
         reflect("q", options, answer=answer, explanation="")
