@@ -10,13 +10,12 @@ in its ``checkpoint`` file only when written: a write that dies half-way leaves 
 the newest (the next save removes its leftovers). Another model's checkpoint is refused, saying
 what differs, before any variable changes. ``fit()`` resumes at an epoch start (see the monitor).
 
-Example (a hand-written loop; ``monitor.steps()`` in the training monitor does this for you)::
+A hand-written loop (``monitor.steps()`` in the training monitor does this for you)::
 
-    checkpoint = TrainingCheckpoint("01_sin_gan", models={"generator": g, "discriminator": d},
-                                    optimizers={"generator": g_opt, "discriminator": d_opt}, every=500)
+    checkpoint = TrainingCheckpoint("01_sin_gan", models={"generator": g}, optimizers={"generator": g_opt})
     restored = checkpoint.restore()            # None on the first run
     for step in range(restored.step if restored else 0, steps):
-        ...                                    # one training step
+        ...                                    # one training step, then:
         if checkpoint.due(step + 1):
             checkpoint.save(step + 1, history=history)
 """
@@ -184,10 +183,8 @@ class TrainingCheckpoint:
             if path.name == "checkpoint" or path.name.startswith(f"{PREFIX}-"):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
 
-    def save(
-        self, step: int, *, history: Mapping[str, Any] | None = None, epoch: int | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Path:
+    def save(self, step: int, *, history: Mapping[str, Any] | None = None, epoch: int | None = None,
+             extra: Mapping[str, Any] | None = None) -> Path:
         """Write a checkpoint for ``step`` steps done (and ``epoch`` epochs with ``fit()``), keep the
         newest ``keep``, and return its prefix. ``history`` is a dict of lists of numbers, ``extra``
         anything JSON can store; a bad one, a negative step or an unbuilt model is a ValueError.
@@ -250,10 +247,12 @@ class TrainingCheckpoint:
                 warnings.warn(f"Skipping an unreadable checkpoint: {error}", stacklevel=2)
                 continue
             if verbose:
-                print(f"Continuing from the checkpoint at step {state['step']} ({prefix}). To start over, pass fresh_start=True.")
+                print(f"Continuing from the checkpoint at step {state['step']} ({prefix}). "
+                      "To start over, pass fresh_start=True.")
             return RestoredState(state["step"], state["epoch"], state["history"], state["extra"], Path(prefix))
         if problems:
-            raise CheckpointReadError(f"No checkpoint can be read ({'; '.join(problems)}). " + HOW_TO_START_FRESH.format(self.directory))
+            raise CheckpointReadError(f"No checkpoint can be read ({'; '.join(problems)}). "
+                                      + HOW_TO_START_FRESH.format(self.directory))
         return None
 
     def _root(self) -> Any:
@@ -292,20 +291,21 @@ class TrainingCheckpoint:
         try:
             _ = root.save_counter  # created now, so that the backup holds every variable restore() sets
             root.write(backup)  # this run's variables: names and shapes to compare, and an undo
-            problems = _differences(saved, tf.compat.v1.train.NewCheckpointReader(backup).get_variable_to_shape_map(), self.models)
-            if problems:
+            current = tf.compat.v1.train.NewCheckpointReader(backup).get_variable_to_shape_map()
+            if problems := _differences(saved, current, self.models):
                 raise CheckpointMismatchError(
                     f"The checkpoint {prefix} was made by a different model: {'; '.join(problems)}. "
                     + HOW_TO_START_FRESH.format(Path(prefix).parent)
                 )
-            rates = [(o.learning_rate, o.learning_rate.numpy()) for o in self.optimizers.values() if hasattr(o.learning_rate, "assign")]
+            rates = [(o.learning_rate, o.learning_rate.numpy()) for o in self.optimizers.values()
+                     if hasattr(o.learning_rate, "assign")]  # a schedule has no value to keep
             try:
                 root.restore(prefix).assert_consumed()
                 state = json.loads(root.state.numpy().decode("utf-8"))
             except (tf.errors.OpError, ValueError, AssertionError) as error:
                 root.restore(backup).assert_consumed()  # put every variable back as it was
                 if isinstance(error, AssertionError):  # same names and shapes, another object tree
-                    raise CheckpointMismatchError(f"The checkpoint {prefix} does not fit these models: {_first_line(error)}") from None
+                    raise CheckpointMismatchError(f"{prefix} does not fit these models: {_first_line(error)}") from None
                 raise CheckpointReadError(f"{prefix}: {_first_line(error)}") from None
         finally:
             tf.io.gfile.rmtree(backup.rsplit("/", 1)[0])
@@ -341,7 +341,7 @@ def _differences(saved: Mapping[str, list], current: Mapping[str, list], models:
     for there, here, where in ((saved, current, "only in the checkpoint"), (current, saved, "only in this run")):
         if missing := sorted({"/".join(key.split("/")[:2]) for key in there.keys() - here.keys()}):
             problems.append(f"variables of {', '.join(missing)} {where}")
-    return problems[:4]
+    return problems[:3]
 
 
 def _first_line(error: BaseException) -> str:

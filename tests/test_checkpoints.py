@@ -329,20 +329,26 @@ def test_a_process_killed_while_writing_leaves_the_previous_checkpoint(keras_tf,
 def test_a_damaged_newest_checkpoint_falls_back_to_the_one_before_and_none_readable_is_an_error(keras_tf):
     keras, _ = keras_tf
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    rng = np.random.default_rng(0)
-    checkpoint = TrainingCheckpoint("damaged", models={"model": model}, random_generators={"data": rng})
-    checkpoint.save(10)
-    model.layers[0].kernel.assign(np.ones((3, 2)))
-    checkpoint.save(20)
-    newest = checkpoint.paths()[-1]
-    data = Path(f"{newest}.data-00000-of-00001")
+    checkpoint = TrainingCheckpoint("damaged", models={"model": model}, random_generators={"data": np.random.default_rng(0)}, keep=3)
+    for step in (10, 20, 30):
+        model.layers[0].kernel.assign(np.full((3, 2), float(step)))
+        checkpoint.save(step)
+    step_10, step_20, step_30 = (str(path) for path in checkpoint.paths())
+    data = Path(f"{step_30}.data-00000-of-00001")
     data.write_bytes(b"\0" * data.stat().st_size)  # same size, other bytes: the checksums catch it
     model.layers[0].kernel.assign(np.full((3, 2), 5.0))
     with pytest.warns(UserWarning, match="unreadable"):
         restored = checkpoint.restore(verbose=False)
-    assert restored.step == 10 and not np.allclose(model.layers[0].kernel.numpy(), 5.0)
+    assert restored.step == 20
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), np.full((3, 2), 20.0))
 
-    Path(f"{checkpoint.paths()[0]}.index").write_bytes(b"not an index")
+    # step 20: every variable readable but the JSON state is not (found after the variables are
+    # assigned, so they must be put back); step 10: a damaged index.
+    root = checkpoints._root({"models": {"model": list(model.variables)}, "optimizers": {}, "random": {}})
+    _ = root.save_counter
+    root.state.assign("not JSON")
+    root.write(step_20)
+    Path(f"{step_10}.index").write_bytes(b"not an index")
     model.layers[0].kernel.assign(np.full((3, 2), 5.0))
     with pytest.warns(UserWarning), pytest.raises(checkpoints.CheckpointReadError, match="fresh_start=True"):
         checkpoint.restore(verbose=False)
