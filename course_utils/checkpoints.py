@@ -160,7 +160,14 @@ class TrainingCheckpoint:
         >>> [checkpoint.save(step).name for step in (5, 10, 15)], [path.name for path in checkpoint.paths()]
         (['step-5', 'step-10', 'step-15'], ['step-10', 'step-15'])
         """
-        return [Path(prefix) for prefix in self._manager(_root({})).checkpoints]
+        import tensorflow as tf  # noqa: PLC0415
+
+        # The manager's `checkpoint` file, read directly: a manager forgets the checkpoints
+        # stamped later than its own clock (a folder copied from a machine whose clock is ahead).
+        state = tf.train.get_checkpoint_state(str(self.directory))
+        if state is None and (self.directory / "checkpoint").exists():  # TF only logs a warning
+            raise CheckpointReadError(f"{self.directory / 'checkpoint'} is damaged. " + HOW_TO_START_FRESH.format(self.directory))
+        return [Path(prefix) for prefix in (state.all_model_checkpoint_paths if state else [])]
 
     def latest_step(self) -> int | None:
         """Return the step of the newest checkpoint, or ``None`` when there is none.
@@ -210,12 +217,11 @@ class TrainingCheckpoint:
                 state["random"][name] = generator.bit_generator.state
         root = self._root()
         root.state.assign(json.dumps(state, default=lambda array: array.tolist()))  # NumPy arrays, numbers
-        manager = self._manager(root)
-        self._remove_leftovers(manager)
+        self._remove_leftovers()
         try:
-            return Path(manager.save(checkpoint_number=int(step)))
+            return Path(self._manager(root).save(checkpoint_number=int(step)))
         finally:
-            self._remove_leftovers(manager)  # after a failed write, its files
+            self._remove_leftovers()  # after a failed write, its files
 
     def restore(self, *, verbose: bool = True) -> RestoredState | None:
         """Load the newest readable checkpoint into the models, optimizers and random generators.
@@ -231,15 +237,15 @@ class TrainingCheckpoint:
         {'note': 'hello'}
         """
         if self.fresh_start and not self._fresh_start_done:
-            had = self.paths()
+            had = list(self.directory.glob(f"{PREFIX}-*.index"))
             self.delete_all()
             self._fresh_start_done = True
             if verbose and had:
                 print(f"Fresh start: deleted {len(had)} old checkpoint(s) in {self.directory}.")
             return None
-        root = self._root()
-        prefixes, problems = self._manager(root).checkpoints, []
-        for prefix in reversed(prefixes):
+        problems, root = [], None
+        for prefix in map(str, reversed(self.paths())):
+            root = self._root() if root is None else root  # only now: the models may be unbuilt
             try:
                 state = self._restore_from(root, prefix)
             except CheckpointReadError as error:
@@ -274,8 +280,8 @@ class TrainingCheckpoint:
 
         return tf.train.CheckpointManager(root, str(self.directory), max_to_keep=self.keep, checkpoint_name=PREFIX)
 
-    def _remove_leftovers(self, manager: Any) -> None:
-        recorded = {Path(prefix).name for prefix in manager.checkpoints}
+    def _remove_leftovers(self) -> None:
+        recorded = {path.name for path in self.paths()}
         for path in self.directory.glob(f"{PREFIX}-*"):  # step-N.index, step-N.data-..., step-N_temp/
             if re.sub(r"(\.index|\.data-\d+-of-\d+|_temp)$", "", path.name) not in recorded:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

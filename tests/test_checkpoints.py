@@ -354,6 +354,12 @@ def test_a_damaged_newest_checkpoint_falls_back_to_the_one_before_and_none_reada
         checkpoint.restore(verbose=False)
     np.testing.assert_array_equal(model.layers[0].kernel.numpy(), np.full((3, 2), 5.0))  # left as it was
 
+    (checkpoint.directory / "checkpoint").write_text("not the manager's list {", encoding="utf-8")
+    with pytest.raises(checkpoints.CheckpointReadError, match="checkpoint is damaged.*fresh_start=True"):
+        checkpoint.restore(verbose=False)
+    fresh = TrainingCheckpoint("damaged", models={"model": model}, fresh_start=True)
+    assert fresh.restore(verbose=False) is None and fresh.paths() == []
+
 
 # ---------------------------------------------------------------------------------------------
 # Other models, fresh starts, housekeeping, bad input
