@@ -41,7 +41,7 @@ from course_utils import config
 PREFIX = "step"  # a checkpoint is step-<step>.index + step-<step>.data-00000-of-00001
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 IGNORED_KEYS = ("_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/")
-HOW_TO_START_FRESH = "If you changed the model on purpose, start fresh: pass fresh_start=True (or delete the folder {})."
+HOW_TO_START_FRESH = "To start again, pass fresh_start=True (or delete the folder {})."
 
 
 class CheckpointMismatchError(ValueError):
@@ -300,8 +300,8 @@ class TrainingCheckpoint:
             current = tf.compat.v1.train.NewCheckpointReader(backup).get_variable_to_shape_map()
             if problems := _differences(saved, current, self.models):
                 raise CheckpointMismatchError(
-                    f"The checkpoint {prefix} was made by a different model: {'; '.join(problems)}. "
-                    + HOW_TO_START_FRESH.format(Path(prefix).parent)
+                    f"The checkpoint {prefix} was made by a different model: {'; '.join(problems)}. If you "
+                    "changed the model on purpose: " + HOW_TO_START_FRESH.format(Path(prefix).parent)
                 )
             rates = [(o.learning_rate, o.learning_rate.numpy()) for o in self.optimizers.values()
                      if hasattr(o.learning_rate, "assign")]  # a schedule has no value to keep
