@@ -228,8 +228,25 @@ def test_fit_resume_matches_an_uninterrupted_run(keras_tf, tmp_path, monkeypatch
 
 
 # ---------------------------------------------------------------------------------------------
-# Atomic writes
+# Writes that die half-way, damaged files
 # ---------------------------------------------------------------------------------------------
+
+
+def torn_merge(ending):
+    """Replace TensorFlow's last writing step (merging the shards into step-N.index/.data) by one
+    that writes half of each file and then ends as `ending` says (an exception or SIGKILL)."""
+    from tensorflow.python.ops import gen_io_ops
+
+    real_merge = gen_io_ops.merge_v2_checkpoints
+
+    def dying_merge(checkpoint_prefixes, destination_prefix, delete_old_dirs=True, **kwargs):
+        real_merge(checkpoint_prefixes, destination_prefix, delete_old_dirs=False, **kwargs)
+        prefix = destination_prefix.numpy().decode()
+        for path in Path(prefix).parent.glob(Path(prefix).name + ".*"):
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+        ending()
+
+    return gen_io_ops, dying_merge
 
 
 def test_a_write_that_fails_half_way_leaves_the_previous_checkpoint(keras_tf, monkeypatch):
@@ -239,22 +256,21 @@ def test_a_write_that_fails_half_way_leaves_the_previous_checkpoint(keras_tf, mo
     checkpoint = make_checkpoint((generator, discriminator), (g_opt, d_opt), *rngs)
     checkpoint.save(10, history={"d_loss": [1.0] * 10})
     saved = all_weights(generator, discriminator)
-
     generator.layers[0].kernel.assign(np.full(generator.layers[0].kernel.shape, 9.0, dtype="float32"))
 
-    def fail_after_the_arrays(path, text):
-        Path(path).write_text(text[: len(text) // 2], encoding="utf-8")
+    def disk_full():
         raise OSError("disk full (simulated)")
 
     with monkeypatch.context() as patch:
-        patch.setattr(checkpoints, "_write_text", fail_after_the_arrays)
+        module, dying_merge = torn_merge(disk_full)
+        patch.setattr(module, "merge_v2_checkpoints", dying_merge)
         with pytest.raises(OSError, match="simulated"):
             checkpoint.save(20, history={"d_loss": [1.0] * 20})
 
-    assert [path.name for path in checkpoint.paths()] == ["step-000000010"]
-    assert not [path for path in checkpoint.directory.iterdir() if path.name.startswith(".partial-")]
+    assert [path.name for path in checkpoint.paths()] == ["step-10"]
+    assert not list(checkpoint.directory.glob("step-20*")), "the torn files are removed"
     restored = checkpoint.restore(verbose=False)
-    assert restored.step == 10
+    assert restored.step == 10 and restored.history == {"d_loss": [1.0] * 10}
     for now, before in zip(all_weights(generator, discriminator), saved):
         np.testing.assert_array_equal(now, before)
 
@@ -262,31 +278,24 @@ def test_a_write_that_fails_half_way_leaves_the_previous_checkpoint(keras_tf, mo
 KILLED_WRITER = textwrap.dedent(
     """
     import os, signal, sys
+    sys.path.insert(0, os.environ["TESTS_FOLDER"])
+    import keras
     import numpy as np
     from course_utils import checkpoints
+    from test_checkpoints import torn_merge
 
-    class Variable:
-        def __init__(self, value): self.value = np.array(value, dtype="float32")
-        def numpy(self): return self.value
-        def assign(self, value): self.value = np.array(value, dtype="float32")
-
-    class Model:
-        def __init__(self): self.variables = [Variable(np.arange(6).reshape(2, 3)), Variable(np.ones(3))]
-
-    model = Model()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.layers[0].kernel.assign(np.arange(6).reshape(3, 2))
     checkpoint = checkpoints.TrainingCheckpoint("killed", models={"model": model}, every=10)
     checkpoint.save(10, history={"d_loss": [1.0] * 10})
-    model.variables[0].assign(np.full((2, 3), 7.0))
+    model.layers[0].kernel.assign(np.full((3, 2), 7.0))
 
-    def dying_write(path, arrays):
-        with open(path, "wb") as stream:
-            stream.write(b"PK\\x03\\x04 the first bytes of a zip file and no more")
-            stream.flush()
-            os.fsync(stream.fileno())
+    def killed():
         print("writing", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    checkpoints._write_arrays = dying_write
+    module, dying_merge = torn_merge(killed)
+    module.merge_v2_checkpoints = dying_merge
     checkpoint.save(20, history={"d_loss": [1.0] * 20})
     print("not reached", flush=True)
     """
@@ -294,45 +303,62 @@ KILLED_WRITER = textwrap.dedent(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")
-def test_a_process_killed_while_writing_leaves_the_previous_checkpoint(tmp_path):
-    environment = dict(os.environ, COURSE_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPOSITORY))
-    result = subprocess.run([sys.executable, "-c", KILLED_WRITER], env=environment, capture_output=True, text=True, timeout=60)
+def test_a_process_killed_while_writing_leaves_the_previous_checkpoint(keras_tf, tmp_path):
+    keras, _ = keras_tf
+    environment = dict(
+        os.environ, COURSE_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPOSITORY), TESTS_FOLDER=str(Path(__file__).parent)
+    )
+    result = subprocess.run([sys.executable, "-c", KILLED_WRITER], env=environment, capture_output=True, text=True, timeout=300)
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert "writing" in result.stdout and "not reached" not in result.stdout
 
-    class Variable:
-        def __init__(self, value):
-            self.value = np.array(value, dtype="float32")
-
-        def numpy(self):
-            return self.value
-
-        def assign(self, value):
-            self.value = np.array(value, dtype="float32")
-
-    class Model:
-        variables = [Variable(np.zeros((2, 3))), Variable(np.zeros(3))]
-
     folder = tmp_path / "data" / "checkpoints" / "killed"
-    names = sorted(path.name for path in folder.iterdir())
-    assert names[0].startswith(".partial-step-000000020") and names[1:] == ["step-000000010"]
-    checkpoint = TrainingCheckpoint("killed", models={"model": Model()}, directory=folder)
+    assert (folder / "step-20.index").exists(), "the killed write left a torn step-20"
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    checkpoint = TrainingCheckpoint("killed", models={"model": model}, directory=folder)
+    assert [path.name for path in checkpoint.paths()] == ["step-10"]
     restored = checkpoint.restore(verbose=False)
     assert restored.step == 10 and restored.history == {"d_loss": [1.0] * 10}
-    np.testing.assert_array_equal(Model.variables[0].value, np.arange(6).reshape(2, 3))
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), np.arange(6).reshape(3, 2))
     checkpoint.save(30)
-    assert sorted(path.name for path in folder.iterdir()) == ["step-000000010", "step-000000030"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "checkpoint", "step-10.data-00000-of-00001", "step-10.index", "step-30.data-00000-of-00001", "step-30.index",
+    ]
 
 
-def test_an_unreadable_newest_checkpoint_falls_back_to_the_one_before():
-    rng = np.random.default_rng(0)
-    checkpoint = TrainingCheckpoint("damaged", models={}, random_generators={"data": rng})
-    checkpoint.save(10)
-    checkpoint.save(20)
-    (checkpoint.paths()[-1] / checkpoints.ARRAYS_FILE).write_bytes(b"not a zip file")
+def test_a_damaged_newest_checkpoint_falls_back_to_the_one_before_and_none_readable_is_an_error(keras_tf):
+    keras, _ = keras_tf
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    checkpoint = TrainingCheckpoint("damaged", models={"model": model}, random_generators={"data": np.random.default_rng(0)}, keep=3)
+    for step in (10, 20, 30):
+        model.layers[0].kernel.assign(np.full((3, 2), float(step)))
+        checkpoint.save(step)
+    step_10, step_20, step_30 = (str(path) for path in checkpoint.paths())
+    data = Path(f"{step_30}.data-00000-of-00001")
+    data.write_bytes(b"\0" * data.stat().st_size)  # same size, other bytes: the checksums catch it
+    model.layers[0].kernel.assign(np.full((3, 2), 5.0))
     with pytest.warns(UserWarning, match="unreadable"):
         restored = checkpoint.restore(verbose=False)
-    assert restored.step == 10
+    assert restored.step == 20
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), np.full((3, 2), 20.0))
+
+    # step 20: every variable readable but the JSON state is not (found after the variables are
+    # assigned, so they must be put back); step 10: a damaged index.
+    root = checkpoints._root({"models": {"model": list(model.variables)}, "optimizers": {}, "random": {}})
+    _ = root.save_counter
+    root.state.assign("not JSON")
+    root.write(step_20)
+    Path(f"{step_10}.index").write_bytes(b"not an index")
+    model.layers[0].kernel.assign(np.full((3, 2), 5.0))
+    with pytest.warns(UserWarning), pytest.raises(checkpoints.CheckpointReadError, match="fresh_start=True"):
+        checkpoint.restore(verbose=False)
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), np.full((3, 2), 5.0))  # left as it was
+
+    (checkpoint.directory / "checkpoint").write_text("not the manager's list {", encoding="utf-8")
+    with pytest.raises(checkpoints.CheckpointReadError, match="checkpoint is damaged.*fresh_start=True"):
+        checkpoint.restore(verbose=False)
+    fresh = TrainingCheckpoint("damaged", models={"model": model}, fresh_start=True)
+    assert fresh.restore(verbose=False) is None and fresh.paths() == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,9 +374,12 @@ def test_a_checkpoint_from_another_model_is_refused_with_a_way_out(keras_tf):
 
     wider = tiny_gan(keras, seed=1, hidden=7)
     checkpoint = make_checkpoint(wider[:2], wider[2:], *rngs)
-    with pytest.raises(CheckpointMismatchError, match=r"model 'generator' has shape \(4, 6\) there but \(4, 7\) here") as error:
+    before = all_weights(*wider[:2])
+    with pytest.raises(CheckpointMismatchError, match=r"model 'generator' .*has shape \(4, 6\) there but \(4, 7\) here") as error:
         checkpoint.restore(verbose=False)
     assert "fresh_start=True" in str(error.value) and isinstance(error.value, ValueError)
+    for now, then in zip(all_weights(*wider[:2]), before):  # refused before anything was restored
+        np.testing.assert_array_equal(now, then)
 
     only_generator = TrainingCheckpoint("tape_gan", models={"generator": generator}, random_generators={"data": rngs[0], "noise": rngs[1]})
     with pytest.raises(CheckpointMismatchError, match="models"):
@@ -365,7 +394,7 @@ def test_keep_removes_older_checkpoints_and_due_counts_steps():
     checkpoint = TrainingCheckpoint("keep_two", models={}, every=5, keep=2)
     for step in (5, 10, 15):
         checkpoint.save(step)
-    assert [path.name for path in checkpoint.paths()] == ["step-000000010", "step-000000015"]
+    assert [path.name for path in checkpoint.paths()] == ["step-10", "step-15"]
     assert checkpoint.latest_step() == 15
     assert [step for step in range(16) if checkpoint.due(step)] == [5, 10, 15]
     checkpoint.save(15, history={"d_loss": [0.5]})  # saving a step again replaces it
