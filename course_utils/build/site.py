@@ -32,9 +32,14 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_CALL = re.compile(r"^\s*(?:\w+\s*=\s*)?(?:reflect\(|\w*(?:game|explorer)\.show\()", re.MULTILINE)
 # MathJax 2 from the jupyter-server-mathjax package, served with the site (no CDN); lesson pages live in notebooks/.
 MATHJAX_URL = "../assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/course"
-# The package ships only the STIX-Web fonts: this configuration makes MathJax use them.
-MATHJAX_FONTS = (
-    'MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});\n'
+# The package ships only the STIX-Web fonts: use them. \boxed is drawn with a CSS border
+# (MathJax's menclose asks for a TeX font the package lacks).
+MATHJAX_CONFIG = (
+    'MathJax.Hub.Register.StartupHook("TeX AMSmath Ready", function () {\n'
+    '  MathJax.InputJax.TeX.Definitions.Add({macros: {boxed: ["Macro", "\\\\bbox[border:1px solid; padding:3px]{#1}", 1]}});\n'
+    '});\n'
+    'MathJax.Hub.Config({\n'
+    '  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});\n'
     'MathJax.Ajax.loadComplete("[MathJax]/config/local/course.js");\n'
 )
 COURSE_MAP_ROW = re.compile(r"^\| (?P<number>\d\d) \| \[(?P<title>[^\]]+)\]\(notebooks/(?P<name>[\w-]+)\.ipynb\) \|")
@@ -48,9 +53,9 @@ COLAB_BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height=
 </svg>
 """
 WIDGET_NOTE = (
-    '!!! note "Interactive widget: needs a running kernel"\n'
-    "    In a running notebook the cell below shows an interactive widget (buttons, checkboxes or sliders). "
-    "Open the notebook in Colab (link at the top) or with `make lab` to use it. {static}"
+    '<div class="admonition note"><p class="admonition-title">Interactive widget: needs a running kernel</p>'
+    "<p>In a running notebook the cell below shows an interactive widget (buttons, checkboxes or sliders). "
+    "Open the notebook in Colab (link at the top) or with <code>make lab</code> to use it. {static}</p></div>"
 )
 # matplotlib's animation player draws its buttons with Font Awesome from a CDN; the site draws them itself.
 FONT_AWESOME_LINK = re.compile(r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">\s*')
@@ -225,7 +230,7 @@ def write_sources(
     (docs / "assets" / "player.css").write_text(PLAYER_CSS, encoding="utf-8")
     shutil.copytree(_mathjax_folder(), docs / "assets" / "mathjax", dirs_exist_ok=True)
     (docs / "assets" / "mathjax" / "config" / "local").mkdir(parents=True, exist_ok=True)
-    (docs / "assets" / "mathjax" / "config" / "local" / "course.js").write_text(MATHJAX_FONTS, encoding="utf-8")
+    (docs / "assets" / "mathjax" / "config" / "local" / "course.js").write_text(MATHJAX_CONFIG, encoding="utf-8")
     for lesson in every_lesson:
         shutil.copyfile(lesson.student_path, docs / "downloads" / f"{lesson.name}.ipynb")
         shutil.copyfile(lesson.solution_path, docs / "downloads" / "solutions" / f"{lesson.name}.ipynb")
