@@ -52,8 +52,11 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(site):
     """Serve the built site over HTTP on a free local port."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site[0]))
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep the test's output short
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(site[0]))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -79,6 +82,11 @@ def _pages(site) -> list[str]:
     return ["index.html"] + [f"notebooks/{lesson.name}.html" for lesson in site[1]]
 
 
+# Known, not yet fixed: the MathJax that jupyter-server-mathjax ships lacks the TeX AMS font, which
+# MathJax asks for once on a page with \\boxed (02); the formula still shows. Nothing else is tolerated.
+KNOWN_MATHJAX_FONT = ("MathJax_AMS-Regular.otf", "Access to font at 'about:blank'", "about:blank - Failed to load resource")
+
+
 def _is_local(url: str, server: str) -> bool:
     return url.startswith(server)
 
@@ -101,13 +109,13 @@ def test_the_site_has_the_pages_and_downloads(site):
 def test_page_loads_without_console_errors_and_every_image_shows(site, server, browser, page):
     _load(browser, server + page)
     severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    # Outside resources (the widget renderer on a CDN) fail on a machine without internet: not the site's error.
-    own = [entry["message"] for entry in severe if not ("net::ERR_" in entry["message"] and not _is_local(entry["message"].split()[0], server))]
+    own = [entry["message"] for entry in severe if not any(known in entry["message"] for known in KNOWN_MATHJAX_FONT)]
     assert not own, f"{page}: console errors: {own}"
     images = browser.execute_script(
         "return Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete && i.naturalWidth > 0]);"
     )
-    assert images, f"{page} shows no image"
+    if page.startswith("notebooks/"):
+        assert images, f"{page} shows no image"  # the badge and the notebook's figures
     missing = [source for source, shown in images if not shown]
     assert not missing, f"{page}: images not shown: {missing}"
 

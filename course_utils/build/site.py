@@ -61,9 +61,9 @@ WIDGET_NOTE = (
 FONT_AWESOME_LINK = re.compile(r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">\s*')
 PLAYER_CSS = "\n".join(
     f'.anim-buttons i.fa-{name}::before {{ content: "{glyph}"; font-style: normal; }}'
-    for name, glyph in (("fast-backward", "⏮"), ("step-backward", "|◀"), ("pause", "⏸"), ("play", "▶"),
-                        ("step-forward", "▶|"), ("fast-forward", "⏭"), ("minus", "−"), ("plus", "+"))
-) + "\n"
+    for name, glyph in (("fast-backward", "|◀◀"), ("step-backward", "|◀"), ("pause", "❚❚"), ("play", "▶"),
+                        ("step-forward", "▶|"), ("fast-forward", "▶▶|"), ("minus", "−"), ("plus", "+"))
+) + "\n.anim-buttons i.fa-flip-horizontal { display: inline-block; transform: scaleX(-1); }\n"
 STATIC_TEXT = "This page shows what the cell prints when it runs without a screen: the widget's text form."
 STATIC_WIDGET = "This page shows the widget as it was when the notebook was executed; it does not react here."
 
