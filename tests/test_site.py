@@ -148,3 +148,27 @@ def test_colab_links_point_at_the_solution_notebook_in_the_configured_repository
         assert links, f"{lesson.name}: no Colab link"
         assert set(links) == {expected}, f"{lesson.name}: Colab links {set(links)} instead of {expected}"
         assert f"github/{settings.owner_and_name}/blob/{settings.branch}/notebooks/solutions/{lesson.name}.ipynb" in expected
+
+
+def test_a_notebook_that_fails_stops_the_build_naming_it(tmp_path):
+    """No half-built site: the error names the notebook, nothing is cached, the old site stays."""
+    import nbformat  # noqa: PLC0415
+
+    from course_utils.build.course_notebooks import CourseNotebook  # noqa: PLC0415
+    from course_utils.build.site import build_site  # noqa: PLC0415
+    from course_utils.build.site_cache import SiteBuildError  # noqa: PLC0415
+
+    (tmp_path / "notebooks" / "solutions").mkdir(parents=True)
+    (tmp_path / "course_utils").mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 98 · Broken"),
+                                               nbformat.v4.new_code_cell("raise ValueError('broken on purpose')")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "notebooks" / "solutions" / "98_broken.ipynb")
+    old_site = tmp_path / "site"
+    old_site.mkdir()
+    (old_site / "index.html").write_text("the old site")
+    lesson = CourseNotebook(tmp_path, "98_broken")
+    with pytest.raises(SiteBuildError, match=r"98_broken\.ipynb failed to execute in fast mode: .*broken on purpose"):
+        build_site([lesson], [lesson], tmp_path, load_settings(ROOT / "pyproject.toml"), old_site, "fast", tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("*.ipynb")) == []
+    assert (old_site / "index.html").read_text() == "the old site"
