@@ -11,7 +11,6 @@ import functools
 import http.server
 import shutil
 import threading
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest

@@ -148,7 +148,7 @@ def results_page(readme: str) -> str:
     """The README's benchmark and seeds sections (tables and the prose around them)."""
     bench = _markdown_between(readme, "## What a student waits for", "\n## Does it learn")
     seeds = _markdown_between(readme, "## Does it learn for everyone?", "\n## ")
-    text = "# Benchmarks and seeds\n\n" + bench.replace("## ", "## ", 1) + "\n" + seeds
+    text = "# Benchmarks and seeds\n\n" + bench + "\n" + seeds
     return re.sub(r"<!-- (bench|seeds):(start|end) -->\n?", "", text)
 
 
