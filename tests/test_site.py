@@ -81,8 +81,9 @@ def _pages(site) -> list[str]:
     return ["index.html"] + [f"notebooks/{lesson.name}.html" for lesson in site[1]]
 
 
-# Known, not yet fixed: the MathJax that jupyter-server-mathjax ships lacks the TeX AMS font, which
-# MathJax asks for once on a page with \\boxed (02); the formula still shows. Nothing else is tolerated.
+# Known, not yet fixed: the MathJax that jupyter-server-mathjax ships has only the STIX-Web fonts, and
+# MathJax still probes for its TeX AMS font on pages with some formulas (02 and most lessons); the
+# formulas show. Nothing else is tolerated.
 KNOWN_MATHJAX_FONT = ("MathJax_AMS-Regular.otf", "Access to font at 'about:blank'", "about:blank - Failed to load resource")
 
 
