@@ -7,13 +7,16 @@ VENV ?= .venv
 TF ?= cpu
 BIN := $(VENV)/bin
 comma := ,
-EXTRAS := lab,test$(if $(filter none,$(TF)),,$(comma)$(TF))
+EXTRAS := lab,test,site$(if $(filter none,$(TF)),,$(comma)$(TF))
 STAMP := $(VENV)/.installed-$(TF)
 EXECUTED ?= executed
 NOTEBOOKS ?=
 # test-full runs these (a folder or notebook files)
 FULL_NOTEBOOKS ?= notebooks/solutions
 MODE ?= fast
+# make site builds every notebook in full mode unless told MODE=fast (a quick preview)
+SITE_MODE := $(if $(filter command line environment,$(origin MODE)),$(MODE),full)
+SITE ?= site
 LAB_ARGS ?=
 # The course's own JupyterLab settings (overrides.json: no news pop-up, no update check);
 # only `make lab` reads them, the user's Jupyter settings stay as they are.
@@ -32,7 +35,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 # What the notebook tests set: fast mode, no live widgets, failed exercise checks raise.
 TEST_ENV := COURSE_HEADLESS=1 COURSE_STRICT_CHECKS=1 MPLBACKEND=Agg
 
-.PHONY: help install lab test test-unit test-notebooks test-full bench students execute check clean
+.PHONY: help install lab test test-unit test-notebooks test-full bench students execute site site-serve check clean
 
 help:
 	@echo "make lab         create .venv if missing, install, open the course in JupyterLab"
@@ -42,6 +45,8 @@ help:
 	@echo "                 SEEDS='1 2 3 4 5': each notebook once per seed, pass/fail and margins (SEEDS_ARGS=--readme README.md)"
 	@echo "make students    regenerate student notebooks from notebooks/solutions/"
 	@echo "make execute     run solution notebooks (MODE=fast|full, NOTEBOOKS='01 05') into $(EXECUTED)/"
+	@echo "make site        the course as a website in $(SITE)/: executed notebooks (full mode; MODE=fast to preview), cached"
+	@echo "make site-serve  serve $(SITE)/ at http://localhost:8000"
 	@echo "make check       notebooks in sync, no outputs, titles, badges, setup cells, syntax"
 
 $(STAMP): pyproject.toml
@@ -85,8 +90,15 @@ students: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m course_utils.build execute --mode $(MODE) --output $(EXECUTED) $(NOTEBOOKS)
 
+# The website: executed solution notebooks (reused from results/site-cache/ when unchanged) built by MkDocs.
+site: $(STAMP)
+	$(BIN)/python -m course_utils.build site --mode $(SITE_MODE) --output $(SITE) $(NOTEBOOKS)
+
+site-serve:
+	$(BIN)/python -m http.server --directory $(SITE) 8000
+
 check: $(STAMP)
 	$(BIN)/python -m course_utils.build check
 
 clean:
-	rm -rf $(EXECUTED) results .pytest_cache
+	rm -rf $(EXECUTED) results $(SITE) .pytest_cache

@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_utils.build {students,execute,bench,seeds,check,report}``."""
+"""Command line: ``python -m course_utils.build {students,execute,bench,seeds,site,check,report}``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from course_utils.build.execute import execute_notebooks
 from course_utils.build.report import print_report
 from course_utils.build.seeds import run_seeds
 from course_utils.build.settings import SettingsError, load_settings
+from course_utils.build.site import build_site
+from course_utils.build.site_cache import SiteBuildError
 from course_utils.build.strip import MarkerError
 from course_utils.build.students import build_students
 from course_utils.config import CourseConfigError, course_root
@@ -44,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     seeds.add_argument("--output", type=Path, default=Path("results/seeds"), help="folder for seeds.json, seeds.md, executed copies")
     seeds.add_argument("--mode", choices=("fast", "full"), default="full", help="full (default); fast only to try the command")
     seeds.add_argument("--readme", type=Path, default=None, help="also put the table into this README between its seeds markers")
+    site = commands.add_parser("site", help="execute the solution notebooks (or reuse them) and build the website")
+    site.add_argument("notebooks", nargs="*", help="numbers (01), names or paths; default: all")
+    site.add_argument("--mode", choices=("fast", "full"), default="full", help="full (default) or fast (a quick preview)")
+    site.add_argument("--output", type=Path, default=Path("site"), help="folder for the built website")
+    site.add_argument("--cache", type=Path, default=Path("results/site-cache"), help="folder of executed notebooks kept between builds")
     commands.add_parser("check", help="fail if notebooks are stale, hold outputs, or lack badge/setup/title")
     report = commands.add_parser("report", help="print the quality records of a results folder")
     report.add_argument("results", type=Path, help="a COURSE_RESULTS_DIR holding quality.jsonl")
@@ -78,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             benches = run_bench(lessons, root, arguments.output, mode=arguments.mode,
                                 recipes=not arguments.no_recipes, readme=arguments.readme, merge=arguments.merge)
             return 1 if any(bench.error for bench in benches) else 0
+        if arguments.command == "site":
+            build_site(lessons, select_notebooks(root, []), root, settings, arguments.output, arguments.mode, arguments.cache)
+            return 0
         if arguments.command == "seeds":
             run_seeds(lessons, arguments.seeds, arguments.output, readme=arguments.readme, mode=arguments.mode)
             return 0  # a report: failed checks are figures in the table, not an error of the command
@@ -86,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(result.seconds for result in results)
         print(f"\n{len(results)} notebook(s) in {total:.1f} s" + (f"; failed: {', '.join(failed)}" if failed else "; all ok."))
         return 1 if failed else 0
-    except (SettingsError, NotebookError, MarkerError, CourseConfigError) as error:
+    except (SettingsError, NotebookError, MarkerError, CourseConfigError, SiteBuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
