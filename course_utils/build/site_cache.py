@@ -1,7 +1,8 @@
 """The executed-notebook cache of ``make site``: run a solution notebook only when it changed.
 
-A notebook's key is a hash of its solution file, of every course module (``course_utils/**/*.py``)
-and of the mode, so a rebuild after an edit of the website's text, of ``docs/`` or of another
+A notebook's key is a hash of its solution file, of every course module (``course_utils/**/*.py``),
+of the shipped pretrained models (``data/pretrained/``, which notebooks 07 and 09 load), of the mode
+and of the seed (``COURSE_SEED``), so a rebuild after an edit of the website's text, of ``docs/`` or of another
 notebook reuses every executed copy, while an edit of the course code runs them all again.
 """
 
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_utils import config
 from course_utils.build.course_notebooks import CourseNotebook
 from course_utils.build.execute import course_environment, execute_notebook
 
@@ -33,7 +35,7 @@ class CachedNotebook:
 
 
 def course_code_digest(root: Path) -> str:
-    """A hash of every ``course_utils`` module (path and contents), in a stable order.
+    """A hash of every ``course_utils`` module and shipped pretrained model (path and contents), in a stable order.
 
     The instructor tooling under ``course_utils/build/`` is left out (notebooks never import it),
     except ``execute.py``, which runs them: editing how the site is laid out re-executes nothing.
@@ -45,8 +47,9 @@ def course_code_digest(root: Path) -> str:
     """
     digest = hashlib.sha256()
     package = Path(root) / "course_utils"
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package).as_posix()
+    shipped = sorted(path for path in (Path(root) / "data" / "pretrained").glob("*") if path.is_file())
+    for path in sorted(package.rglob("*.py")) + shipped:
+        relative = path.relative_to(package).as_posix() if path.is_relative_to(package) else ""
         if "__pycache__" in path.parts or (relative.startswith("build/") and relative != "build/execute.py"):
             continue
         digest.update(path.relative_to(root).as_posix().encode())
@@ -56,8 +59,8 @@ def course_code_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(solution: Path, code_digest: str, mode: str) -> str:
-    """The key of one executed notebook: its solution's bytes, the course code and the mode.
+def cache_key(solution: Path, code_digest: str, mode: str, seed: int = 42) -> str:
+    """The key of one executed notebook: its solution's bytes, the course code, the mode and the seed.
 
     Example:
         >>> import tempfile
@@ -65,9 +68,11 @@ def cache_key(solution: Path, code_digest: str, mode: str) -> str:
         >>> _ = path.write_text("{}")
         >>> cache_key(path, "abc", "fast") == cache_key(path, "abc", "full")
         False
+        >>> cache_key(path, "abc", "fast", seed=1) == cache_key(path, "abc", "fast", seed=2)
+        False
     """
     digest = hashlib.sha256()
-    for part in (Path(solution).read_bytes(), code_digest.encode(), mode.encode()):
+    for part in (Path(solution).read_bytes(), code_digest.encode(), mode.encode(), str(seed).encode()):
         digest.update(part)
         digest.update(b"\0")
     return digest.hexdigest()[:20]
@@ -95,9 +100,10 @@ def executed_notebooks(
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     code_digest = course_code_digest(root)
+    seed = config.seed()  # the kernel inherits COURSE_SEED: another seed is another executed copy
     executed = []
     for lesson in lessons:
-        key = cache_key(lesson.solution_path, code_digest, mode)
+        key = cache_key(lesson.solution_path, code_digest, mode, seed)
         target = cached_path(cache_dir, lesson, key, mode)
         if target.exists():
             print(f"▶ {lesson.name}: executed copy reused ({target.name})", flush=True)
