@@ -1,7 +1,8 @@
 """The road-sign GAN that ships in data/pretrained/ (trained by notebook 06, used by 07 and 10).
 
-The sign judge trains once per test session (about 40 s on a 2-core CPU) into the same folder
-as tests/test_metrics_judges.py uses, so in a full run it is loaded from there.
+The sign judge is made once per test session (rebuilt from its shipped weights in
+data/pretrained/judges/, or trained) into the same folder as tests/test_metrics_judges.py uses,
+so in a full run it is loaded from there.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The executed-notebook cache of ``make site``: run a solution notebook only when it changed.
 
 A notebook's key is a hash of its solution file, of every course module (``course_utils/**/*.py``),
-of the shipped pretrained models (``data/pretrained/``, which notebooks 07 and 09 load), of the mode
+of the shipped pretrained models (``data/pretrained/``, which notebooks 07 and 09 load, and the road-sign
+judge's weights in ``data/pretrained/judges/``), of the mode
 and of the seed (``COURSE_SEED``), so a rebuild after an edit of the website's text, of ``docs/`` or of another
 notebook reuses every executed copy, while an edit of the course code runs them all again.
 """
@@ -47,7 +48,7 @@ def course_code_digest(root: Path) -> str:
     """
     digest = hashlib.sha256()
     package = Path(root) / "course_utils"
-    shipped = sorted(path for path in (Path(root) / "data" / "pretrained").glob("*") if path.is_file())
+    shipped = sorted(path for path in (Path(root) / "data" / "pretrained").rglob("*") if path.is_file())  # judges/ too
     for path in sorted(package.rglob("*.py")) + shipped:
         relative = path.relative_to(package).as_posix() if path.is_relative_to(package) else ""
         if "__pycache__" in path.parts or (relative.startswith("build/") and relative != "build/execute.py"):

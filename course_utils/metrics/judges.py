@@ -23,8 +23,12 @@ judge recipe (:data:`JUDGE_VERSION`) or Keras version retrains it, and so does a
 that cannot be loaded for any reason (a one-line message says why). Training ignores Keras' debugging caps
 (``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``), so a judge first trained during a fast
 test run is still a full judge, and it does not touch the global random seeds of the notebook.
+The road-sign judge, which takes about 100 s to train, also ships with the course as plain
+weights (:mod:`course_utils.metrics.shipped_judges`): a fresh data folder rebuilds it from them
+in a second or two, and trains it only when they do not fit the current judge.
 
-What each judge learns from (its classes and data) is in :mod:`course_utils.metrics.judge_data`;
+What each judge learns from (its classes and data) is in :mod:`course_utils.metrics.judge_data`,
+its network and the :class:`Judge` that answers with it in :mod:`course_utils.metrics.judge_model`;
 the road-sign judge, for one, has to read the number on a sign, so "judged speed_limit_30"
 means a legible 30.
 
@@ -48,7 +52,6 @@ from typing import Any
 import numpy as np
 
 from course_utils import config
-from course_utils.metrics.checks import MetricInputError, as_images
 from course_utils.metrics.judge_data import (
     JUDGE_SPECS,
     JudgeError,
@@ -58,50 +61,20 @@ from course_utils.metrics.judge_data import (
     spec_for,
     training_set,
 )
+from course_utils.metrics.judge_model import FEATURE_COUNT, FEATURES_LAYER, Judge, build_model
+from course_utils.metrics.shipped_judges import ShippedJudgeError, read_shipped
 
-__all__ = ["JUDGE_SPECS", "JUDGE_VERSION", "Judge", "JudgeError", "JudgeSpec", "JudgeTrainingError", "judge_path",
-           "load_judge", "train_judge"]
+__all__ = ["FEATURES_LAYER", "FEATURE_COUNT", "JUDGE_SPECS", "JUDGE_VERSION", "Judge", "JudgeError", "JudgeSpec",
+           "JudgeTrainingError", "judge_identity", "judge_path", "load_judge", "train_judge"]
 
-# Bump when the architecture, the training recipe or the negatives change: cached judges retrain.
+# Bump when the architecture, the training recipe or the negatives change: cached judges retrain
+# (and the shipped weights of data/pretrained/judges/ need regenerating, see shipped_judges).
 JUDGE_VERSION = "2"
-FEATURES_LAYER = "features"
-FEATURE_COUNT = 64
 BATCH_SIZE = 64
-PREDICT_BATCH_SIZE = 500
-LEARNING_RATE = 2e-3
 
 
 class JudgeTrainingError(RuntimeError):
     """A judge missed its stated held-out accuracy after training."""
-def _build_model(spec: JudgeSpec, seed: int) -> Any:
-    import keras  # noqa: PLC0415
-    from keras import layers  # noqa: PLC0415
-
-    def initializer(offset: int) -> Any:
-        return keras.initializers.GlorotUniform(seed=seed * 100 + offset)
-
-    inputs = keras.Input(shape=spec.image_shape, name="images")
-    x = layers.GaussianNoise(0.05, seed=seed * 100 + 99, name="training_noise")(inputs)
-    x = layers.Rescaling(2.0, offset=-1.0, name="to_minus_one_one")(x)
-    if spec.image_shape[0] > 32:  # 64x64 shapes: halve first; the shapes stay 6-26 px wide
-        x = layers.AveragePooling2D(2, name="halve")(x)
-    for index, count in enumerate(spec.filters):
-        for repeat in range(spec.convs_per_block):
-            suffix = "abc"[repeat] if spec.convs_per_block > 1 else ""
-            x = layers.Conv2D(count, 3, padding="same", activation="relu",
-                              kernel_initializer=initializer(index + 20 * repeat), name=f"conv{index + 1}{suffix}")(x)
-        x = layers.MaxPooling2D(2, name=f"pool{index + 1}")(x)
-    x = layers.Flatten(name="flatten")(x)
-    # The FID/KID features are this layer's values *before* the ReLU: no dead (constant)
-    # features, and more of the within-class variety that reveals a collapsed generator.
-    features = layers.Dense(FEATURE_COUNT, kernel_initializer=initializer(10), name=FEATURES_LAYER)(x)
-    hidden = layers.Activation("relu", name="features_relu")(features)
-    outputs = layers.Dense(len(spec.classes), activation="softmax", kernel_initializer=initializer(11),
-                           name="class_probabilities")(hidden)
-    model = keras.Model(inputs, outputs, name=f"judge_{spec.name}")
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
 
 
 class _KerasCapsLifted:
@@ -124,193 +97,6 @@ class _KerasCapsLifted:
         if hasattr(self._config, "set_max_epochs"):
             self._config.set_max_epochs(self._saved[0])
             self._config.set_max_steps_per_epoch(self._saved[1])
-
-
-# ---------------------------------------------------------------------------------------------
-# The judge
-# ---------------------------------------------------------------------------------------------
-
-
-class Judge:
-    """A trained judge classifier: class probabilities, predictions and penultimate features.
-
-    Example:
-        >>> judge = load_judge("vertical_lines")
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> images, labels = reference_images("vertical_lines", 200)
-        >>> judge.accuracy_on(images, labels) > 0.95
-        True
-    """
-
-    def __init__(self, spec: JudgeSpec, model: Any, facts: dict[str, Any], path: Path) -> None:
-        import keras  # noqa: PLC0415
-
-        self.spec = spec
-        self.model = model
-        self.facts = facts
-        self.path = path
-        # One-input views of the model (a loaded model keeps its inputs as a list).
-        inputs = model.inputs[0]
-        self._classifier = keras.Model(inputs, model.outputs[0])
-        self._features_model = keras.Model(inputs, model.get_layer(FEATURES_LAYER).output)
-
-    @property
-    def name(self) -> str:
-        """The judge's name, e.g. ``"road_signs"``."""
-        return self.spec.name
-
-    @property
-    def classes(self) -> tuple[str, ...]:
-        """The class names, in the order of the class indices."""
-        return self.spec.classes
-
-    @property
-    def image_shape(self) -> tuple[int, int, int]:
-        """The ``(height, width, channels)`` of the images it reads."""
-        return self.spec.image_shape
-
-    @property
-    def accuracy(self) -> float:
-        """Held-out accuracy measured right after training."""
-        return float(self.facts["held_out_accuracy"])
-
-    @property
-    def training_seconds(self) -> float:
-        """How long training took (on the machine that trained it)."""
-        return float(self.facts["training_seconds"])
-
-    def __repr__(self) -> str:
-        return (f"Judge({self.name!r}, classes={len(self.classes)}, images={self.image_shape}, "
-                f"held-out accuracy={self.accuracy:.3f})")
-
-    def check_images(self, images: Any, name: str = "images") -> np.ndarray:
-        """Return ``images`` as float32 after checking they are the kind this judge reads.
-
-        Raises:
-            JudgeError: for images of another size or channel count than the judge's data.
-
-        Example:
-            >>> load_judge("digits").check_images(np.zeros((2, 32, 32, 1))).shape
-            (2, 32, 32, 1)
-        """
-        array = as_images(images, name)
-        if array.shape[1:] != self.image_shape:
-            height, width, channels = self.image_shape
-            kind = "RGB" if channels == 3 else "grey (1 channel)"
-            raise JudgeError(
-                f"The {self.name!r} judge reads {height}x{width} {kind} images, shape "
-                f"(n, {height}, {width}, {channels}), the data it was trained on; got {name} of shape "
-                f"{array.shape}. Use the judge for your data set, or resize the images "
-                "(course_utils.data.resizing) to the judge's size."
-            )
-        return array
-
-    def _run(self, model: Any, images: np.ndarray) -> np.ndarray:
-        outputs = []
-        for start in range(0, images.shape[0], PREDICT_BATCH_SIZE):
-            output = model(images[start:start + PREDICT_BATCH_SIZE], training=False)
-            outputs.append(output.numpy() if hasattr(output, "numpy") else np.asarray(output))
-        return np.concatenate(outputs).astype(np.float64)
-
-    def probabilities(self, images: Any) -> np.ndarray:
-        """Return class probabilities, shape ``(n, classes)``.
-
-        Example:
-            >>> load_judge("digits").probabilities(np.zeros((3, 32, 32, 1))).shape
-            (3, 10)
-        """
-        return self._run(self._classifier, self.check_images(images))
-
-    def predict(self, images: Any) -> np.ndarray:
-        """Return the most likely class index of each image, shape ``(n,)``.
-
-        Example:
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("digits", 5)
-            >>> load_judge("digits").predict(images).shape
-            (5,)
-        """
-        return np.argmax(self.probabilities(images), axis=1)
-
-    @property
-    def feature_scale(self) -> float:
-        """The root-mean-square feature value on the held-out set; features are divided by it."""
-        return float(self.facts.get("feature_scale", 1.0))
-
-    def features(self, images: Any) -> np.ndarray:
-        """Return the penultimate layer's 64 features of each image, shape ``(n, 64)``.
-
-        The values before the layer's ReLU, divided by :attr:`feature_scale` so that real
-        images have features of root-mean-square 1 for every judge.
-
-        Example:
-            >>> load_judge("digits").features(np.zeros((2, 32, 32, 1))).shape
-            (2, 64)
-        """
-        return self._run(self._features_model, self.check_images(images)) / self.feature_scale
-
-    def class_index(self, label: str | int) -> int:
-        """Return the index of a class given by name or index.
-
-        Example:
-            >>> load_judge("shapes").class_index("square")
-            1
-        """
-        if isinstance(label, str):
-            if label not in self.classes:
-                raise JudgeError(f"The {self.name!r} judge knows {', '.join(self.classes)}; not {label!r}.")
-            return self.classes.index(label)
-        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < len(self.classes):
-            raise JudgeError(
-                f"Class {label!r} is not a class index of the {self.name!r} judge (0 to {len(self.classes) - 1})."
-            )
-        return int(label)
-
-    def class_share(self, images: Any, label: str | int) -> float:
-        """Return the share of images the judge assigns to class ``label`` (a name or index).
-
-        Example:
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("shapes", 30)
-            >>> 0.0 <= load_judge("shapes").class_share(images, "circle") <= 1.0
-            True
-        """
-        index = self.class_index(label)
-        return float(np.mean(self.predict(images) == index))
-
-    def recognised_share(self, images: Any, min_probability: float = 0.9) -> float:
-        """Return the share of images whose most likely class has probability >= ``min_probability``.
-
-        "Samples a digit classifier recognises": a blurry or made-up digit gets no confident class.
-
-        Example:
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("digits", 100)
-            >>> load_judge("digits").recognised_share(images) > 0.9
-            True
-        """
-        if not 0.0 < min_probability <= 1.0:
-            raise MetricInputError(f"min_probability must be in (0, 1]; got {min_probability}.")
-        return float(np.mean(self.probabilities(images).max(axis=1) >= min_probability))
-
-    def accuracy_on(self, images: Any, labels: Any) -> float:
-        """Return the share of images whose predicted class equals its label.
-
-        Example:
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("road_signs", 100)
-            >>> load_judge("road_signs").accuracy_on(images, labels) > 0.9
-            True
-        """
-        label_array = np.asarray(labels).reshape(-1)
-        predictions = self.predict(images)
-        if label_array.shape[0] != predictions.shape[0]:
-            raise MetricInputError(
-                f"Got {predictions.shape[0]} images but {label_array.shape[0]} labels; give one label per image."
-            )
-        indices = np.array([self.class_index(label.item() if hasattr(label, "item") else label)
-                            for label in label_array])
-        return float(np.mean(predictions == indices))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +127,19 @@ def judge_path(name: str, seed: int = 0) -> Path:
     seed = check_seed(seed)
     stem = f"{spec.name}-data{_data_version()}-judge{JUDGE_VERSION}-keras{_keras_version()}-seed{seed}"
     return config.data_dir("judges") / f"{stem}.keras"
+
+
+def judge_identity(name: str, seed: int = 0) -> dict[str, Any]:
+    """Return the facts that say which judge a network is; a cached or shipped one must match them.
+
+    Example:
+        >>> identity = judge_identity("vertical_lines")
+        >>> identity["judge_version"] == JUDGE_VERSION, identity["image_shape"]
+        (True, [32, 32, 1])
+    """
+    spec = spec_for(name)
+    return {"name": spec.name, "seed": check_seed(seed), "classes": list(spec.classes),
+            "image_shape": list(spec.image_shape), "data_version": _data_version(), "judge_version": JUDGE_VERSION}
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -380,7 +179,7 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     train_images, train_labels = training_set(spec, seed)
     test_images, test_labels = held_out_set(name, seed)
     data_seconds = time.perf_counter() - started
-    model = _build_model(spec, seed)
+    model = build_model(spec, seed)
     # The order of the examples comes from NumPy, not from tf.data's shuffle: TensorFlow mixes
     # an op's seed with the global seed, so the judge would depend on the notebook's seed.
     order = np.random.default_rng(seed)
@@ -391,13 +190,7 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
                       shuffle=False, verbose=0)
     training_seconds = time.perf_counter() - started
     training_cpu_seconds = time.process_time() - started_cpu
-    facts = {
-        "name": spec.name,
-        "seed": seed,
-        "classes": list(spec.classes),
-        "image_shape": list(spec.image_shape),
-        "data_version": _data_version(),
-        "judge_version": JUDGE_VERSION,
+    facts = judge_identity(name, seed) | {
         "train_size": int(len(train_labels)),
         "test_size": int(len(test_labels)),
         "epochs": spec.epochs,
@@ -416,33 +209,58 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
             f"The {name!r} judge reached {accuracy:.3f} held-out accuracy, below its stated "
             f"{spec.min_accuracy:.2f}; it was not saved. Try another seed, e.g. load_judge({name!r}, seed=1)."
         )
-    with warnings.catch_warnings():
-        # Keras' saver trips a NumPy 2 DeprecationWarning (__array__ without copy=) in TensorFlow.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        _write_atomically(path, lambda temporary: model.save(temporary))
-    _write_atomically(
-        path.with_suffix(".json"),
-        lambda temporary: temporary.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8"),
-    )
+    _cache(judge)
     if verbose:
         print(f"  held-out accuracy {accuracy:.3f} on {len(test_labels)} images, "
               f"trained in {training_seconds:.1f} s; saved to {path}", flush=True)
-    _LOADED[path] = judge
     return judge
 
 
 _LOADED: dict[Path, Judge] = {}
 
 
+def _cache(judge: Judge) -> Judge:
+    """Save ``judge`` (its network, then its facts) in the cache folder and keep it in memory."""
+    with warnings.catch_warnings():
+        # Keras' saver trips a NumPy 2 DeprecationWarning (__array__ without copy=) in TensorFlow.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _write_atomically(judge.path, lambda temporary: judge.model.save(temporary))
+    _write_atomically(
+        judge.path.with_suffix(".json"),
+        lambda temporary: temporary.write_text(json.dumps(judge.facts, indent=2) + "\n", encoding="utf-8"),
+    )
+    _LOADED[judge.path] = judge
+    return judge
+
+
+def _from_shipped(spec: JudgeSpec, seed: int, path: Path, verbose: bool) -> Judge | None:
+    """The judge rebuilt from the weights that ship with the course (and cached), or None."""
+    try:
+        shipped = read_shipped(spec, judge_identity(spec.name, seed))
+    except Exception as error:  # noqa: BLE001 - shipped weights that do not fit are trained instead, never a crash
+        if verbose:
+            print(f"The shipped {spec.name!r} judge cannot be used ({_one_line(error)}); training it instead.")
+        return None
+    return None if shipped is None else _cache(Judge(spec, shipped[0], shipped[1], path))
+
+
+def _one_line(error: Exception) -> str:
+    reason = str(error) if isinstance(error, ShippedJudgeError) else f"{type(error).__name__}: {error}"
+    return " ".join(reason.split())[:300]
+
+
 def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool = True) -> Judge:
-    """Return the judge ``name``: from memory, from the cache folder, or trained now (once).
+    """Return the judge ``name``: from memory, the cache folder, the shipped weights, or trained now.
+
+    Shipped weights (:mod:`course_utils.metrics.shipped_judges`) are used only when they are of
+    this judge, data and judge version; the judge rebuilt from them is cached like a trained one.
 
     Args:
         name: ``"road_signs"``, ``"vertical_lines"``, ``"shapes"`` or ``"digits"``.
         seed: which of the judge's trainings to use (different seeds give different judges;
             compare FIDs only between values from one judge).
-        retrain: train again even if a cached judge exists.
-        verbose: print a line when training.
+        retrain: train again even if a cached judge or shipped weights exist.
+        verbose: print a line when training (and why a cached or shipped judge was not used).
 
     Example:
         >>> judge = load_judge("road_signs")
@@ -466,9 +284,12 @@ def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool
                 if verbose:
                     reason = " ".join(str(error).split())[:160]
                     print(f"The cached {name!r} judge at {path} could not be loaded "
-                          f"({type(error).__name__}: {reason}); training it again.")
+                          f"({type(error).__name__}: {reason}); making it again.")
             else:
                 judge = Judge(spec, model, facts, path)
                 _LOADED[path] = judge
                 return judge
+        judge = _from_shipped(spec, check_seed(seed), path, verbose)
+        if judge is not None:
+            return judge
     return train_judge(name, seed, verbose=verbose)

@@ -1,0 +1,176 @@
+"""Judges whose weights ship with the course, so that a fresh data folder need not train them.
+
+The road-sign judge trains for about 100 s on a 2-core CPU, a large share of the time budget of
+the notebooks that use it (06, 07, 09, 10). Its trained weights ship in ``data/pretrained/judges/``:
+
+- ``<name>-judge<JUDGE_VERSION>-seed<seed>.weights.npz``: the arrays of ``model.get_weights()``,
+  compressed, each under its variable's path (``conv1a/kernel``, ...);
+- ``<name>-judge<JUDGE_VERSION>-seed<seed>.json``: the facts of the training that made them (the
+  judge's identity: name, seed, classes, image shape, data and judge versions; its held-out
+  accuracy and feature scale; the Keras and TensorFlow versions), the order and shape of the
+  arrays, and the sha256 of the ``.npz``.
+
+Plain arrays rather than a ``.keras`` file: a ``.keras`` file written by one Keras 3 release may
+not load in an older one (3.15's does not in Colab's 3.13), while the network rebuilt in code
+(:func:`course_utils.metrics.judge_model.build_model`) takes the arrays in any Keras 3.
+:func:`read_shipped` returns the rebuilt network only when the shipped file is whole and of the
+judge asked for; :func:`course_utils.metrics.judges.load_judge` trains the judge when it is not.
+Instructors regenerate the files with ``python -m course_utils.build.ship_judges road_signs``.
+
+Example:
+    >>> from course_utils.metrics.judges import judge_identity
+    >>> shipped_paths(judge_identity("road_signs"))[0].name
+    'road_signs-judge2-seed0.weights.npz'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from course_utils import config
+from course_utils.files import atomic_output
+from course_utils.metrics.judge_data import JudgeSpec
+from course_utils.metrics.judge_model import build_model
+
+__all__ = ["ShippedJudgeError", "model_weights", "read_shipped", "shipped_folder", "shipped_paths", "write_shipped"]
+
+# None: data/pretrained/judges/ of the course checkout. Tests point it at a folder of their own.
+SHIPPED_FOLDER: Path | None = None
+
+
+class ShippedJudgeError(ValueError):
+    """Shipped judge weights are damaged, incomplete, or of another judge than the one asked for."""
+
+
+def shipped_folder() -> Path | None:
+    """Return the folder of shipped judge weights, or None outside a course checkout.
+
+    Example:
+        >>> shipped_folder().parts[-2:]
+        ('pretrained', 'judges')
+    """
+    if SHIPPED_FOLDER is not None:
+        return Path(SHIPPED_FOLDER)
+    try:
+        return config.shipped_data_dir("pretrained", "judges")
+    except config.CourseConfigError:
+        return None
+
+
+def shipped_paths(identity: dict[str, Any], folder: Path | None = None) -> tuple[Path, Path]:
+    """Return the ``(.weights.npz, .json)`` paths of the judge ``identity`` (see ``judge_identity``).
+
+    Example:
+        >>> weights, facts = shipped_paths({"name": "digits", "seed": 1, "judge_version": "7"}, Path("x"))
+        >>> weights.as_posix(), facts.name
+        ('x/digits-judge7-seed1.weights.npz', 'digits-judge7-seed1.json')
+    """
+    folder = shipped_folder() if folder is None else Path(folder)
+    stem = f"{identity['name']}-judge{identity['judge_version']}-seed{identity['seed']}"
+    return folder / f"{stem}.weights.npz", folder / f"{stem}.json"
+
+
+def model_weights(model: Any) -> dict[str, np.ndarray]:
+    """Return a Keras model's weights by variable path, in the order of ``model.get_weights()``.
+
+    Example:
+        >>> from course_utils.metrics.judge_data import spec_for
+        >>> weights = model_weights(build_model(spec_for("vertical_lines"), seed=0))
+        >>> list(weights)[:2], weights["conv1/kernel"].shape
+        (['conv1/kernel', 'conv1/bias'], (3, 3, 1, 16))
+    """
+    return {variable.path: np.asarray(array) for variable, array in zip(model.weights, model.get_weights())}
+
+
+def write_shipped(weights: dict[str, np.ndarray], facts: dict[str, Any],
+                  folder: Path | None = None) -> tuple[Path, Path]:
+    """Write ``weights`` (see :func:`model_weights`) and ``facts`` as shipped judge files; return their paths.
+
+    ``facts`` must hold the judge's identity (``name``, ``seed``, ``judge_version``, ...); the
+    sha256 of the ``.npz`` and the arrays' order and shapes are added. Each file is written under
+    a temporary name first and renamed into place.
+
+    Example:
+        >>> import tempfile
+        >>> facts = {"name": "toy", "seed": 0, "judge_version": "1"}
+        >>> paths = write_shipped({"dense/kernel": np.ones((2, 3), "float32")}, facts, Path(tempfile.mkdtemp()))
+        >>> [path.name for path in paths]
+        ['toy-judge1-seed0.weights.npz', 'toy-judge1-seed0.json']
+    """
+    weights_path, facts_path = shipped_paths(facts, folder)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **weights)
+    data = buffer.getvalue()
+    facts = dict(facts) | {
+        "weights_file": weights_path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "weights": [{"name": name, "shape": list(array.shape)} for name, array in weights.items()],
+    }
+    for path, content in ((weights_path, data), (facts_path, (json.dumps(facts, indent=2) + "\n").encode())):
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(content)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; shipped files are readable by all
+    return weights_path, facts_path
+
+
+def read_shipped(spec: JudgeSpec, identity: dict[str, Any],
+                 folder: Path | None = None) -> tuple[Any, dict[str, Any]] | None:
+    """Return ``(network, facts)`` rebuilt from the shipped weights of the judge ``identity``.
+
+    Returns None when no weights ship for this judge (name, seed and judge version).
+
+    Raises:
+        ShippedJudgeError: when a file is missing or damaged, or the weights are of another
+            judge (identity, array shapes) than the one asked for.
+
+    Example:
+        >>> from course_utils.metrics.judge_data import spec_for
+        >>> from course_utils.metrics.judges import judge_identity
+        >>> read_shipped(spec_for("digits"), judge_identity("digits")) is None  # no digits judge ships
+        True
+    """
+    if folder is None and shipped_folder() is None:
+        return None
+    weights_path, facts_path = shipped_paths(identity, folder)
+    if not weights_path.exists() and not facts_path.exists():
+        return None
+    try:
+        return _rebuild(spec, identity, weights_path, facts_path)
+    except ShippedJudgeError as error:
+        raise ShippedJudgeError(f"{weights_path}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - an unreadable file of any kind is a damaged shipment
+        raise ShippedJudgeError(f"{weights_path}: {type(error).__name__}: {error}") from error
+
+
+def _rebuild(spec: JudgeSpec, identity: dict[str, Any], weights_path: Path,
+             facts_path: Path) -> tuple[Any, dict[str, Any]]:
+    for path in (weights_path, facts_path):
+        if not path.exists():
+            raise ShippedJudgeError(f"{path.name} is missing")
+    facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    for key, expected in identity.items():
+        if facts.get(key) != expected:
+            raise ShippedJudgeError(f"its {key} is {facts.get(key)!r}, this course's judge has {expected!r}")
+    data = weights_path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != facts.get("sha256"):
+        raise ShippedJudgeError("its sha256 differs from the one in its .json (a damaged or replaced file)")
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        arrays = [archive[entry["name"]] for entry in facts["weights"]]
+    model = build_model(spec, identity["seed"])
+    if len(arrays) != len(model.weights):
+        raise ShippedJudgeError(f"it holds {len(arrays)} arrays, the judge's network has {len(model.weights)} weights")
+    for entry, array, variable in zip(facts["weights"], arrays, model.weights):
+        if array.shape != tuple(variable.shape):
+            raise ShippedJudgeError(f"its array {entry['name']} has shape {array.shape}, "
+                                    f"the network's {variable.path} needs {tuple(variable.shape)}")
+    model.set_weights(arrays)
+    kept = {key: value for key, value in facts.items() if key not in ("weights", "sha256", "weights_file")}
+    return model, kept | {"shipped_weights": weights_path.name}
+
