@@ -172,3 +172,11 @@ def test_pix2pix_thresholds_separate_good_from_bad_outputs():
     table = calibration.calibrate_pix2pix()
     assert table.column("L1")["held-out real (targets)"] == 0.0
     assert _check_thresholds(table, "pix2pix") == 2
+
+
+def test_refiner_threshold_separates_good_from_bad_refinements():
+    table = calibration.calibrate_refiner()
+    column = table.column("L1")
+    assert column["held-out real (targets)"] == 0.0
+    assert column["good stand-in: blur 0.7"] < column["bicubic upsampling of the 16x16 (no refiner)"]
+    assert _check_thresholds(table, "refiner") == 1

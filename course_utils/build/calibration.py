@@ -525,6 +525,42 @@ def calibrate_cyclegan(
     return table
 
 
+def calibrate_refiner(samples: int = TRANSLATION_SAMPLES, seed: int = CALIBRATION_SEED) -> CalibrationTable:
+    """Per-pixel L1 of 16x16 -> 32x32 sign refinements against the real 32x32 signs (notebook 14).
+
+    The 16x16 inputs are the means of 2x2 blocks of the real signs; a refiner must beat the
+    fixed upsamplers (bicubic, bilinear, nearest neighbour) that know nothing about signs.
+
+    Example:
+        >>> table = calibrate_refiner(samples=20)
+        >>> table.column("L1")["held-out real (targets)"]
+        0.0
+    """
+    from course_utils.data import road_signs  # noqa: PLC0415
+    from course_utils.data.resizing import resize_images  # noqa: PLC0415
+
+    targets, _ = road_signs(samples, classes=["speed_limit_30"], size=32, seed=seed + 2)
+    small = targets.reshape(samples, 16, 2, 16, 2, 3).mean(axis=(2, 4))
+    cases = {
+        "held-out real (targets)": targets,
+        f"good stand-in: blur {MILD_BLUR}": blurred(targets, MILD_BLUR),
+        "bicubic upsampling of the 16x16 (no refiner)": resize_images(small, 32, method="bicubic"),
+        "bilinear upsampling of the 16x16": resize_images(small, 32, method="bilinear"),
+        "nearest-neighbour upsampling of the 16x16": small.repeat(2, axis=1).repeat(2, axis=2),
+        f"blurred: sigma {STRONG_BLUR}": blurred(targets, STRONG_BLUR),
+        "misplaced by 1 pixel": shifted(targets, 1),
+        "collapsed to one image": collapsed(targets),
+        "uniform noise": uniform_noise(targets.shape, seed + 5),
+    }
+    table = CalibrationTable("Coarse-to-fine refiner: 16x16 -> 32x32 speed-limit-30 signs (notebook 14)", ("L1",), samples, seed,
+                             note="The 16x16 inputs are 2x2 block means of the targets.")
+    for case, outputs in cases.items():
+        started = time.perf_counter()
+        table.rows[case] = (paired_l1(outputs, targets),)
+        table.seconds[case] = time.perf_counter() - started
+    return table
+
+
 def thresholds_for(notebook: str) -> list[Threshold]:
     """Return the thresholds of one notebook (``"01"``, ``"05"``, ...).
 
@@ -593,7 +629,8 @@ def all_tables(seed: int = CALIBRATION_SEED) -> list[CalibrationTable]:
         calibrate_mixture("grid", seed=seed),
     ]
     tables += [calibrate_judge(name, seed=seed) for name in ("road_signs", "vertical_lines", "shapes", "digits")]
-    tables += [calibrate_conditional(seed=seed), calibrate_pix2pix(seed=seed), calibrate_cyclegan(seed=seed)]
+    tables += [calibrate_conditional(seed=seed), calibrate_pix2pix(seed=seed), calibrate_cyclegan(seed=seed),
+               calibrate_refiner(seed=seed)]
     return tables
 
 

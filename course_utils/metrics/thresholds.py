@@ -341,5 +341,17 @@ THRESHOLDS: dict[str, Threshold] = {
             samples=200, calibration=_BINARY_DIGITS_CALIBRATION, calibration_column="recognised (p >= 0.99)",
             good_cases=_BINARY_DIGITS_GOOD, bad_cases=_BINARY_DIGITS_BAD, margin=_BINARY_DIGITS_MARGIN,
         ),
+        # ------------------------------------------------------- 14 GAN architectures
+        _threshold(
+            key="refiner_l1", nearest_bad=0.0274, notebook="14",
+            metric="per-pixel L1 of refined 16x16 -> 32x32 signs (held out)", value=0.025, higher_is_better=False,
+            samples=300, calibration="refiner", calibration_column="L1",
+            good_cases=("held-out real (targets)", "good stand-in: blur 0.7"),
+            bad_cases=("bicubic upsampling of the 16x16 (no refiner)", "bilinear upsampling of the 16x16",
+                       "nearest-neighbour upsampling of the 16x16", "blurred: sigma 1.5", "misplaced by 1 pixel",
+                       "collapsed to one image", "uniform noise"),
+            margin=("a learned refiner must beat bicubic interpolation (0.026-0.028 on data seeds 0-2) by about 10 %; "
+                    "0.004 above mildly blurred signs (0.021)"),
+        ),
     ], key=lambda threshold: threshold.notebook)
 }
