@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from course_utils import checks
 from course_utils.files import atomic_output
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -124,11 +125,11 @@ def training_animation(
             return [picture, heading]
 
     elif kind == "points":
-        all_points = np.concatenate([plots.check_points(f.samples, "samples") for f in frames])
+        all_points = np.concatenate([checks.as_points(f.samples, "samples") for f in frames])
         # The view holds the real data and all but the most stray generated points.
         view = np.percentile(all_points, [1, 99], axis=0)
         if real_samples is not None:
-            real = plots.check_points(real_samples, "real_samples")
+            real = checks.as_points(real_samples, "real_samples")
             axis.scatter(*real.T, s=6, color=plots.REAL_COLOUR, label="real", linewidths=0)
             view = np.concatenate([view, real])
         _, extent = plots.decision_grid(view, resolution=2)

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import config
+from course_utils import checks, config
 
 PREFIX = "step"  # a checkpoint is step-<step>.index + step-<step>.data-00000-of-00001
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -72,12 +72,6 @@ def _name(name: Any, what: str) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise ValueError(f"{what} must be a short name of letters, digits, '_', '-' or '.', e.g. '01_sin_gan'; got {name!r}.")
     return name
-
-
-def _positive(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{what} must be a positive whole number, got {value!r}.")
-    return int(value)
 
 
 class TrainingCheckpoint:
@@ -131,8 +125,8 @@ class TrainingCheckpoint:
                     f"The random generator {key!r} ({type(generator).__name__}) cannot be saved: use np.random.default_rng"
                     "(seed), tf.random.Generator.from_seed(seed) or keras.random.SeedGenerator(seed)."
                 )
-        self.every = _positive(every, "every (steps between checkpoints)")
-        self.keep = _positive(keep, "keep (checkpoints to keep)")
+        self.every = checks.whole_number(every, "every (steps between checkpoints)")
+        self.keep = checks.whole_number(keep, "keep (checkpoints to keep)")
         self.fresh_start = bool(fresh_start)
         self._directory = Path(directory) if directory is not None else None
         self._fresh_start_done = False

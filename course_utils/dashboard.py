@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from course_utils import checks
 from course_utils import plots
 from course_utils.animation import sample_kind
 
@@ -116,12 +117,12 @@ class Dashboard:
     ) -> None:
         self.loss_keys = list(loss_keys)
         self.accuracy_keys = list(accuracy_keys)
-        self.value_range = plots.check_value_range(value_range)
+        self.value_range = checks.value_range(value_range)
         self.max_images = max_images
         self.kind = None if samples is None else sample_kind(samples)
         self.real = None if real_samples is None else np.asarray(real_samples, dtype="float64")
         if self.kind == "points" and self.real is not None:
-            self.real = plots.check_points(self.real, "real_samples")
+            self.real = checks.as_points(self.real, "real_samples")
         self.with_decision_map = with_decision_map and self.kind in ("points", "values")
         self.quality_threshold = quality_threshold
         self._x_max = float(total_steps) if total_steps else 1000.0

@@ -37,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
+from course_utils import checks
 from course_utils import environment
-from course_utils.plots import check_value_range, prepare_images
+from course_utils.plots import prepare_images
 
 __all__ = [
     "Answer",
@@ -245,7 +246,7 @@ def make_rounds(
     """
     if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 2:
         raise ValueError(f"rounds must be a whole number of at least 2 (one real, one fake image), got {rounds!r}.")
-    check_value_range(value_range)
+    checks.value_range(value_range)
     real = np.asarray(real_images, dtype="float32")
     fake = np.asarray(fake_images, dtype="float32")
     real_shown = prepare_images(real, value_range)

@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import Any
 
 import keras
-from course_utils.files import atomic_output
 import numpy as np
 
-from course_utils import environment, plots
+from course_utils import checks, environment, plots
 from course_utils.animation import Frame, sample_kind
 from course_utils.checkpoints import TrainingCheckpoint
 from course_utils.dashboard import Dashboard
+from course_utils.files import atomic_output
 from course_utils.diagnostics import (
     NonFiniteLossError,
     TrainingDiagnostics,
@@ -61,22 +61,6 @@ QUALITY_KEYS = ("quality_step", "quality")
 WARMUP_SHARE = 0.2
 FRAME_IMAGES = 64  # samples kept per animation frame: images
 FRAME_POINTS = 1000  # ... and points or values
-
-
-def _whole_positive(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{what} must be a positive whole number, got {value!r}.")
-    return int(value)
-
-
-def _to_number(name: str, value: Any) -> float:
-    try:
-        return float(np.asarray(value).reshape(()))
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"update() got {name}={value!r}: each value must be one number (a float or a "
-            "scalar tensor), e.g. d_loss=float(d_loss)."
-        ) from None
 
 
 def _clock(seconds: float) -> str:
@@ -171,14 +155,14 @@ class TrainingMonitor(keras.callbacks.Callback):
         redraw_seconds: float = 1.0,
     ) -> None:
         super().__init__()
-        self.every = _whole_positive(every, "every (steps between dashboard updates)")
-        self.total_steps = None if total_steps is None else _whole_positive(total_steps, "total_steps")
-        self.quality_every = self.every if quality_every is None else _whole_positive(quality_every, "quality_every")
+        self.every = checks.whole_number(every, "every (steps between dashboard updates)")
+        self.total_steps = None if total_steps is None else checks.whole_number(total_steps, "total_steps")
+        self.quality_every = self.every if quality_every is None else checks.whole_number(quality_every, "quality_every")
         if quality_threshold is not None and quality_fn is None:
             raise ValueError("quality_threshold needs a quality_fn that measures the quality.")
         if checkpoint is not None and not isinstance(checkpoint, TrainingCheckpoint):
             raise ValueError("checkpoint must be a course_utils.checkpoints.TrainingCheckpoint.")
-        self.value_range = plots.check_value_range(value_range)
+        self.value_range = checks.value_range(value_range)
         self.sample_fn = sample_fn
         self.real_samples = None if real_samples is None else np.asarray(real_samples)
         self.decision_fn = decision_fn
@@ -191,7 +175,7 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.diagnose = bool(diagnose)
         self.warmup_steps = warmup_steps
         self.record_frames = bool(record_frames)
-        self.max_frames = _whole_positive(max_frames, "max_frames")
+        self.max_frames = checks.whole_number(max_frames, "max_frames")
         self.save_path = None if save_path is None else Path(save_path)
         self.title = title
         self.progress_bar = bool(progress_bar)
@@ -345,7 +329,7 @@ class TrainingMonitor(keras.callbacks.Callback):
         step = int(step)
         if self._session_start is None or self._finished:
             self._begin(first_step=step, restore=False)
-        numbers = {name: _to_number(name, value) for name, value in values.items()}
+        numbers = {name: checks.as_number(value, name) for name, value in values.items()}
         problem = detect_non_finite(numbers, step=step)
         if problem is not None:
             self._stop(problem)

@@ -25,6 +25,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_utils import checks
+
 REAL_COLOUR = "#303030"
 FAKE_COLOUR = "#f07f13"
 DISCRIMINATOR_COLOUR = "#1f6fb4"
@@ -65,28 +67,6 @@ CURVE_COLOURS = {
 # --------------------------------------------------------------------------------------------
 
 
-def check_value_range(value_range: Sequence[float]) -> tuple[float, float]:
-    """Return ``value_range`` as ``(low, high)`` after checking it.
-
-    Raises:
-        ValueError: unless it is two finite numbers with ``low < high``.
-
-    Example:
-        >>> check_value_range((-1, 1))
-        (-1.0, 1.0)
-    """
-    try:
-        low, high = (float(value) for value in value_range)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"value_range must be two numbers (low, high), e.g. (0, 1) or (-1, 1); "
-            f"got {value_range!r}."
-        ) from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"value_range must have low < high, got {value_range!r}.")
-    return low, high
-
-
 def prepare_images(images: Any, value_range: Sequence[float] = (0, 1)) -> np.ndarray:
     """Check a batch of images and return it as floats in [0, 1], shape ``(N, H, W, C)``.
 
@@ -101,7 +81,7 @@ def prepare_images(images: Any, value_range: Sequence[float] = (0, 1)) -> np.nda
         >>> float(prepare_images(np.full((2, 4, 4), -1.0), value_range=(-1, 1)).max())
         0.0
     """
-    low, high = check_value_range(value_range)
+    low, high = checks.value_range(value_range)
     array = np.asarray(images, dtype="float32")
     looks_like_one_image = array.ndim == 2 or (
         array.ndim == 3 and array.shape[-1] in (1, 3) and array.shape[1] > 3
@@ -453,24 +433,6 @@ def density_histogram(values: Any, bins: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def check_points(points: Any, what: str = "points") -> np.ndarray:
-    """Return 2-D points as a float array of shape ``(N, 2)``.
-
-    Raises:
-        ValueError: for another shape, no points, or NaN values.
-
-    Example:
-        >>> check_points([[0, 1], [2, 3]]).shape
-        (2, 2)
-    """
-    array = np.asarray(points, dtype="float64")
-    if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
-        raise ValueError(f"{what} must have shape (N, 2): one (x, y) pair per row; got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{what} contain NaN or infinite values.")
-    return array
-
-
 def decision_grid(
     points: Any, *, resolution: int = 100, margin: float = 0.15
 ) -> tuple[np.ndarray, tuple[float, float, float, float]]:
@@ -488,7 +450,7 @@ def decision_grid(
         >>> grid.shape, extent
         ((9, 2), (0.0, 1.0, 0.0, 1.0))
     """
-    array = check_points(points)
+    array = checks.as_points(points, "points")
     if isinstance(resolution, bool) or int(resolution) != resolution or resolution < 2:
         raise ValueError(f"resolution must be a whole number of at least 2, got {resolution!r}.")
     low, high = array.min(axis=0), array.max(axis=0)
@@ -549,8 +511,8 @@ def plot_decision_map(
         >>> fig.axes[0].get_xlabel()
         'x'
     """
-    real_points = check_points(real, "real")
-    fake_points = check_points(generated, "generated")
+    real_points = checks.as_points(real, "real")
+    fake_points = checks.as_points(generated, "generated")
     if ax is None:
         figure, ax = plt.subplots(figsize=(5.4, 4.2))
     else:

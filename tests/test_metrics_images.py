@@ -7,7 +7,7 @@ import pytest
 
 from course_utils.data import circles_to_rectangles, vertical_lines
 from course_utils.build import calibration
-from course_utils.metrics.checks import MetricInputError, as_images
+from course_utils.checks import InputError, as_images
 from course_utils.metrics.image_distances import frechet_distance, kernel_distance
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
 from course_utils.build.calibration import check_calibration
@@ -54,13 +54,13 @@ def test_kid_kernel_by_hand():
 
 def test_fid_and_kid_refuse_too_few_samples_or_mismatched_features():
     rng = np.random.default_rng(3)
-    with pytest.raises(MetricInputError, match="more samples than features"):
+    with pytest.raises(InputError, match="more samples than features"):
         frechet_distance(rng.normal(size=(64, 64)), rng.normal(size=(500, 64)))
-    with pytest.raises(MetricInputError, match="at least 2 samples"):
+    with pytest.raises(InputError, match="at least 2 samples"):
         kernel_distance(rng.normal(size=(1, 4)), rng.normal(size=(10, 4)))
-    with pytest.raises(MetricInputError, match="same number of features"):
+    with pytest.raises(InputError, match="same number of features"):
         frechet_distance(rng.normal(size=(100, 4)), rng.normal(size=(100, 5)))
-    with pytest.raises(MetricInputError, match="2-D array"):
+    with pytest.raises(InputError, match="2-D array"):
         kernel_distance(rng.normal(size=(100,)), rng.normal(size=(100, 5)))
 
 
@@ -79,7 +79,7 @@ def test_fid_and_kid_refuse_too_few_samples_or_mismatched_features():
     ],
 )
 def test_images_in_the_wrong_shape_or_range_are_refused(images, message):
-    with pytest.raises(MetricInputError, match=message):
+    with pytest.raises(InputError, match=message):
         as_images(images, "images")
 
 
@@ -114,7 +114,7 @@ def test_detector_report_sees_collapse():
 
 
 def test_detector_refuses_rgb_images():
-    with pytest.raises(MetricInputError, match="1 channel"):
+    with pytest.raises(InputError, match="1 channel"):
         vertical_lines_share(np.zeros((2, 32, 32, 3)))
 
 
@@ -147,18 +147,18 @@ def test_colour_mask_uses_the_nearest_palette_colour():
     pixels = np.array([[[GREEN, VIOLET, (1.0, 1.0, 1.0), (0.2, 0.6, 0.3)]]])
     assert colour_mask(pixels, "green").tolist() == [[[True, False, False, True]]]
     assert colour_mask(pixels, "violet").tolist() == [[[False, True, False, False]]]
-    with pytest.raises(MetricInputError, match="Unknown colour"):
+    with pytest.raises(InputError, match="Unknown colour"):
         colour_mask(pixels, "blue")
-    with pytest.raises(MetricInputError, match="RGB"):
+    with pytest.raises(InputError, match="RGB"):
         colour_mask(np.zeros((1, 2, 2, 1)), "green")
 
 
 def test_translation_measures_refuse_mismatched_pairs():
-    with pytest.raises(MetricInputError, match="same shape"):
+    with pytest.raises(InputError, match="same shape"):
         paired_l1(np.zeros((2, 8, 8, 3)), np.zeros((3, 8, 8, 3)))
-    with pytest.raises(MetricInputError, match="same shape"):
+    with pytest.raises(InputError, match="same shape"):
         cycle_l1(np.zeros((2, 8, 8, 3)), np.zeros((2, 16, 16, 3)))
-    with pytest.raises(MetricInputError, match=r"\(images \+ 1\) / 2"):
+    with pytest.raises(InputError, match=r"\(images \+ 1\) / 2"):
         mask_iou(np.full((2, 8, 8, 3), -1.0), np.zeros((2, 8, 8, 3)))
 
 

@@ -12,7 +12,7 @@ import pytest
 from course_utils.data import circles, road_signs, squares
 from course_utils.build import calibration
 from course_utils.metrics import judges
-from course_utils.metrics.checks import MetricInputError
+from course_utils.checks import InputError
 from course_utils.metrics.conditional import conditional_accuracy
 from course_utils.metrics.image_distances import judge_fid, judge_kid
 from course_utils.metrics.judge_data import (
@@ -161,7 +161,7 @@ def test_a_judge_refuses_images_it_was_not_trained_on(trained):
         signs.features(np.zeros((10, 32, 32, 1)))
     with pytest.raises(JudgeError, match=r"grey \(1 channel\)"):
         trained["digits"].predict(np.zeros((10, 32, 32, 3)))
-    with pytest.raises(MetricInputError, match=r"\(images \+ 1\) / 2"):
+    with pytest.raises(InputError, match=r"\(images \+ 1\) / 2"):
         signs.predict(np.full((10, 32, 32, 3), -1.0))
 
 
@@ -173,17 +173,17 @@ def test_unknown_judges_classes_and_label_counts_are_refused(trained):
     with pytest.raises(JudgeError, match="0 to 10"):
         trained["road_signs"].class_index(11)
     images, labels = reference_images("road_signs", 8)
-    with pytest.raises(MetricInputError, match="8 images but 5"):
+    with pytest.raises(InputError, match="8 images but 5"):
         conditional_accuracy(trained["road_signs"], images, labels[:5])
 
 
 def test_fid_and_kid_need_the_fixed_number_of_images(trained):
     real, _ = reference_images("shapes", 100)
-    with pytest.raises(MetricInputError, match="fixed N = 1000"):
+    with pytest.raises(InputError, match="fixed N = 1000"):
         judge_fid(trained["shapes"], real, real)
-    with pytest.raises(MetricInputError, match="more samples than features"):
+    with pytest.raises(InputError, match="more samples than features"):
         judge_fid(trained["shapes"], real, real, samples=50)
-    with pytest.raises(MetricInputError, match="same size"):
+    with pytest.raises(InputError, match="same size"):
         judge_kid(trained["shapes"], real, np.zeros((100, 32, 32, 3)), samples=100)
 
 

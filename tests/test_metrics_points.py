@@ -16,7 +16,7 @@ from course_utils.data import (
     slanted_land_noise,
 )
 from course_utils.build import calibration
-from course_utils.metrics.checks import MetricInputError
+from course_utils.checks import InputError
 from course_utils.metrics.mixtures import grid_coverage, mode_coverage, ring_coverage
 from course_utils.metrics.sin_curve import (
     histogram_js_divergence,
@@ -77,12 +77,12 @@ def test_sin_curve_report_on_real_points_draws_its_own_reference():
     ],
 )
 def test_sin_curve_bad_input(bad, message):
-    with pytest.raises(MetricInputError, match=message):
+    with pytest.raises(InputError, match=message):
         sin_curve_error(bad)
 
 
 def test_x_coverage_needs_two_points():
-    with pytest.raises(MetricInputError, match="at least 2"):
+    with pytest.raises(InputError, match="at least 2"):
         x_coverage(np.zeros((1, 2)))
 
 
@@ -114,13 +114,13 @@ def test_face_share_with_functions_logits_and_keras_models():
 
 
 def test_face_share_bad_input():
-    with pytest.raises(MetricInputError, match="2x2 images"):
+    with pytest.raises(InputError, match="2x2 images"):
         face_share(np.zeros((3, 3, 3)))
-    with pytest.raises(MetricInputError, match=r"\[0, 1\]"):
+    with pytest.raises(InputError, match=r"\[0, 1\]"):
         face_share(np.full((3, 2, 2), 2.0))
-    with pytest.raises(MetricInputError, match="outputs='logits'"):
+    with pytest.raises(InputError, match="outputs='logits'"):
         face_share(np.zeros((3, 2, 2)), lambda x: np.full(len(x), 3.0))
-    with pytest.raises(MetricInputError, match="one face probability per image"):
+    with pytest.raises(InputError, match="one face probability per image"):
         face_share(np.zeros((3, 2, 2)), lambda x: np.zeros(7))
 
 
@@ -164,9 +164,9 @@ def test_high_quality_radius_is_three_std():
 
 
 def test_mode_coverage_bad_input():
-    with pytest.raises(MetricInputError, match="std must be a positive"):
+    with pytest.raises(InputError, match="std must be a positive"):
         mode_coverage(np.zeros((5, 2)), ring_modes(), std=0.0)
-    with pytest.raises(MetricInputError, match=r"shape \(n, 2\)"):
+    with pytest.raises(InputError, match=r"shape \(n, 2\)"):
         mode_coverage(np.zeros((5, 3)), ring_modes(), std=0.02)
 
 

@@ -172,7 +172,7 @@ def test_decision_grid_covers_the_points():
 
 
 def test_decision_map_bad_input():
-    with pytest.raises(ValueError, match="shape \\(N, 2\\)"):
+    with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         plots.plot_decision_map(np.zeros((10, 3)), np.zeros((10, 2)))
     with pytest.raises(ValueError, match="returned 1 values for 2500 points"):
         plots.plot_decision_map(sin_points(10), sin_points(10, 1), lambda points: np.array([0.5]), resolution=50)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from course_utils.data import cyclegan_sets, gtsrb, mnist, pix2pix_sets
-from course_utils.data._checks import check_count, make_rng
+from course_utils.checks import make_rng, whole_number
 from course_utils.data.digit_images import digits
 from course_utils.data.errors import DownloadError, UnknownDataSetError
 from course_utils.data.sign_renderer import road_signs, sign_class_indices
@@ -63,7 +63,7 @@ def _subset(arrays: tuple[np.ndarray, ...], n: int | None, seed: int | None,
     """At most ``n`` random items (the same items of each array when ``together``)."""
     if n is None:
         return arrays
-    n = check_count(n)
+    n = whole_number(n, "n")
     rng = make_rng(seed)
     if together:
         chosen = rng.permutation(len(arrays[0]))[:n]

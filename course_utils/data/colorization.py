@@ -18,7 +18,7 @@ import functools
 import numpy as np
 from PIL import Image
 
-from course_utils.data._checks import check_count, check_size, make_rng
+from course_utils.checks import make_rng, whole_number
 
 LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 CROP_SHARE_RANGE: tuple[float, float] = (0.25, 0.67)
@@ -56,7 +56,7 @@ def colorization_pairs(
         >>> bool(np.allclose(grey, to_grey(colour), atol=1e-6))
         True
     """
-    n, size = check_count(n), check_size(size, minimum=8)
+    n, size = whole_number(n, "n"), whole_number(size, "size", minimum=8)
     rng = make_rng(seed)
     photos = _sample_photos()
     colour = np.empty((n, size, size, 3), dtype=np.float32)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.config import data_dir
-from course_utils.data._checks import check_size
+from course_utils.checks import whole_number
 from course_utils.data.archives import discard_if_unusable, fetch_and_extract
 from course_utils.data.errors import DataFormatError
 from course_utils.data.image_folders import image_files, read_images
@@ -39,7 +39,7 @@ def load_horse2zebra(size: int = 64, split: str = "train") -> tuple[np.ndarray, 
     """
     if split not in SPLITS:
         raise ValueError(f"horse2zebra has the splits {SPLITS}, not {split!r}.")
-    size = check_size(size, minimum=8)
+    size = whole_number(size, "size", minimum=8)
 
     def build() -> dict[str, np.ndarray]:
         archive, extracted = fetch_and_extract(NAME, REMOTE_FILES[NAME])

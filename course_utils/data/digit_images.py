@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from course_utils.data._checks import check_size, make_rng
+from course_utils.checks import make_rng, whole_number
 from course_utils.data.resizing import resize_images
 
 DIGITS_COUNT: int = 1797
@@ -51,7 +51,7 @@ def digits(size: int = 32, seed: int | None = None) -> tuple[np.ndarray, np.ndar
         >>> float(images.min()) >= 0 and float(images.max()) <= 1
         True
     """
-    size = check_size(size, minimum=8)
+    size = whole_number(size, "size", minimum=8)
     images, labels = _digits_at(size)
     if seed is None:
         return images.copy(), labels.copy()

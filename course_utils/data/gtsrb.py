@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from course_utils.config import data_dir
-from course_utils.data._checks import check_size
+from course_utils.checks import whole_number
 from course_utils.data.archives import discard_if_unusable, fetch_and_extract
 from course_utils.data.errors import DataFormatError
 from course_utils.data.image_folders import open_rgb
@@ -146,7 +146,7 @@ def load_gtsrb(classes: Sequence[int | str] | int | str | None = (1, 7, 14, 16),
         {2}
     """
     wanted = gtsrb_ids_of(classes)
-    size = check_size(size, minimum=8)
+    size = whole_number(size, "size", minimum=8)
     if split not in SPLITS:
         raise ValueError(f"GTSRB has the splits {SPLITS}, not {split!r}.")
     if not 0.0 <= border <= 0.5:

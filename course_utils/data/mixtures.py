@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from course_utils.data._checks import check_count, make_rng
+from course_utils.checks import make_rng, whole_number
 
 
 class GaussianMixture1D:
@@ -70,7 +70,7 @@ class GaussianMixture1D:
             >>> FGAN_MIXTURE.sample(3, seed=1).dtype
             dtype('float32')
         """
-        n = check_count(n)
+        n = whole_number(n, "n")
         rng = make_rng(seed)
         component = rng.choice(len(self.weights), size=n, p=self.weights)
         values = rng.normal(self.means[component], self.stds[component])

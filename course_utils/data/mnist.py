@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from course_utils.config import data_dir
-from course_utils.data._checks import check_size
+from course_utils.checks import whole_number
 from course_utils.data.archives import discard_if_unusable
 from course_utils.data.download import fetch_file
 from course_utils.data.errors import DataFormatError
@@ -57,7 +57,7 @@ def load_mnist(size: int = 32, split: str = "train") -> tuple[np.ndarray, np.nda
     """
     if split not in SPLITS:
         raise ValueError(f"MNIST has the splits {SPLITS}, not {split!r}.")
-    size = check_size(size, minimum=8)
+    size = whole_number(size, "size", minimum=8)
 
     def build() -> dict[str, np.ndarray]:
         path = fetch_file(REMOTE_FILES[NAME], data_dir(NAME))

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from course_utils.config import data_dir
-from course_utils.data._checks import check_size
+from course_utils.checks import whole_number
 from course_utils.data.archives import discard_if_unusable, fetch_and_extract
 from course_utils.data.errors import DataFormatError
 from course_utils.data.image_folders import image_files, read_images
@@ -76,7 +76,7 @@ def load_pix2pix(name: str = "facades", size: int = 64, split: str = "train",
     direction = direction or next(iter(directions))
     if direction not in directions:
         raise ValueError(f"{name} directions are {tuple(directions)}, not {direction!r}.")
-    size = check_size(size, minimum=8)
+    size = whole_number(size, "size", minimum=8)
 
     def build() -> dict[str, np.ndarray]:
         archive, extracted = fetch_and_extract(name, REMOTE_FILES[name])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.data._checks import check_count, make_rng
+from course_utils.checks import make_rng, whole_number
 
 SIN_X_RANGE: tuple[float, float] = (-3.5, 3.5)
 RING_RADIUS: float = 1.0
@@ -35,7 +35,7 @@ def sin_curve(n: int, seed: int | None = None) -> np.ndarray:
         >>> bool(np.allclose(points[:, 1], np.sin(points[:, 0]), atol=1e-6))
         True
     """
-    n = check_count(n)
+    n = whole_number(n, "n")
     x = make_rng(seed).uniform(SIN_X_RANGE[0], SIN_X_RANGE[1], size=n)
     return np.stack([x, np.sin(x)], axis=1).astype(np.float32)
 
@@ -66,7 +66,7 @@ def grid_modes() -> np.ndarray:
 
 
 def _sample_mixture(modes: np.ndarray, n: int, std: float, seed: int | None) -> np.ndarray:
-    n = check_count(n)
+    n = whole_number(n, "n")
     if not np.isfinite(std) or std <= 0:
         raise ValueError(f"std must be a positive number, got {std!r}.")
     rng = make_rng(seed)

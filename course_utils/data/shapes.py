@@ -22,7 +22,7 @@ import colorsys
 
 import numpy as np
 
-from course_utils.data._checks import balanced_labels, check_count, check_size, make_rng
+from course_utils.checks import make_rng, whole_number
 
 SHAPE_CLASSES: tuple[str, ...] = ("circle", "square", "rectangle")
 BACKGROUND_COLOUR: tuple[float, float, float] = (1.0, 1.0, 1.0)
@@ -162,7 +162,7 @@ def circles(n: int, size: int = 64, seed: int | None = None) -> np.ndarray:
         >>> circles(4, seed=0).shape
         (4, 64, 64, 3)
     """
-    n, size = check_count(n), check_size(size, minimum=16)
+    n, size = whole_number(n, "n"), whole_number(size, "size", minimum=16)
     return _shape_images(np.zeros(n, dtype=np.int64), size, make_rng(seed))
 
 
@@ -173,7 +173,7 @@ def squares(n: int, size: int = 64, seed: int | None = None) -> np.ndarray:
         >>> squares(4, seed=0).shape
         (4, 64, 64, 3)
     """
-    n, size = check_count(n), check_size(size, minimum=16)
+    n, size = whole_number(n, "n"), whole_number(size, "size", minimum=16)
     return _shape_images(np.ones(n, dtype=np.int64), size, make_rng(seed))
 
 
@@ -190,7 +190,7 @@ def shapes_dataset(
         >>> np.bincount(labels).tolist()
         [2, 2, 2]
     """
-    n, size = check_count(n), check_size(size, minimum=16)
+    n, size = whole_number(n, "n"), whole_number(size, "size", minimum=16)
     rng = make_rng(seed)
     labels = balanced_labels(n, len(SHAPE_CLASSES), rng)
     return _shape_images(labels, size, rng), labels
@@ -211,7 +211,7 @@ def circles_to_rectangles(
         >>> inputs.shape == targets.shape == (2, 32, 32, 3)
         True
     """
-    n, size = check_count(n), check_size(size, minimum=16)
+    n, size = whole_number(n, "n"), whole_number(size, "size", minimum=16)
     rng = make_rng(seed)
     circle_kinds = np.zeros(n, dtype=np.int64)
     centres, half_extents, active = _layout(rng, n, size, circle_kinds)
@@ -220,3 +220,16 @@ def circles_to_rectangles(
     inputs = _paint(circle_kinds, centres, half_extents, active, violet, size)
     targets = _paint(np.ones(n, dtype=np.int64), centres, half_extents, active, green, size)
     return inputs, targets
+
+
+def balanced_labels(n: int, number_of_classes: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` labels in ``range(number_of_classes)``, as equal in count as ``n`` allows,
+    in random order.
+
+    Example:
+        >>> sorted(np.bincount(balanced_labels(10, 2, make_rng(0))).tolist())
+        [5, 5]
+    """
+    labels = np.arange(n, dtype=np.int64) % number_of_classes
+    rng.shuffle(labels)
+    return labels

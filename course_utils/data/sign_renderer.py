@@ -29,7 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from course_utils.data._checks import balanced_labels, check_count, check_size, make_rng
+from course_utils.checks import make_rng, whole_number
+from course_utils.data.shapes import balanced_labels
 from course_utils.data.photo_effects import photograph
 from course_utils.data.scenery import add_poles, street_backgrounds
 from course_utils.data.sign_templates import (
@@ -213,8 +214,8 @@ def road_signs(
         >>> sorted(labels.tolist())
         [2, 2, 2, 3, 3, 3]
     """
-    n = check_count(n)
-    size = check_size(size, minimum=16)
+    n = whole_number(n, "n")
+    size = whole_number(size, "size", minimum=16)
     if size > 256:
         raise ValueError(f"size={size} is larger than the renderer supports (256).")
     chosen = np.array(sign_class_indices(classes), dtype=np.int64)
@@ -247,7 +248,7 @@ def signs_from_templates(names: Sequence[str], size: int = 32, seed: int | None 
     names = [check_template_name(name) for name in names]
     if not names:
         raise ValueError("names is empty: pass at least one template name, e.g. ['ring:38'].")
-    size = check_size(size, minimum=16)
+    size = whole_number(size, "size", minimum=16)
     if size > 256:
         raise ValueError(f"size={size} is larger than the renderer supports (256).")
     return _render(names, size, make_rng(seed))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.data._checks import check_count, make_rng
+from course_utils.checks import make_rng, whole_number
 
 FACE_DARK_RANGE: tuple[float, float] = (0.5, 1.0)
 FACE_LIGHT_RANGE: tuple[float, float] = (0.0, 0.5)
@@ -51,7 +51,7 @@ def slanted_land_faces(n: int, seed: int | None = None) -> np.ndarray:
         >>> bool(np.all(faces[:, 0, 0] >= 0.5) and np.all(faces[:, 0, 1] <= 0.5))
         True
     """
-    n = check_count(n)
+    n = whole_number(n, "n")
     rng = make_rng(seed)
     faces = np.empty((n, 2, 2), dtype=np.float64)
     dark = rng.uniform(*FACE_DARK_RANGE, size=(n, 2))
@@ -69,7 +69,7 @@ def slanted_land_noise(n: int, seed: int | None = None) -> np.ndarray:
         >>> bool(is_face_pattern(noise).any())
         False
     """
-    n = check_count(n)
+    n = whole_number(n, "n")
     rng = make_rng(seed)
     noise = rng.uniform(0.0, 1.0, size=(n, 2, 2))
     redraw = is_face_pattern(noise)

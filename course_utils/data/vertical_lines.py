@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.data._checks import check_count, check_size, make_rng
+from course_utils.checks import make_rng, whole_number
 
 BACKGROUND_VALUE: float = 0.0
 LINE_VALUE: float = 1.0
@@ -37,8 +37,8 @@ def vertical_lines(
         >>> bool(np.all((columns_lit >= 2) & (columns_lit <= 5)))
         True
     """
-    n = check_count(n)
-    size = check_size(size, minimum=4)
+    n = whole_number(n, "n")
+    size = whole_number(size, "size", minimum=4)
     if not (1 <= min_lines <= max_lines <= (size + 1) // 2):
         raise ValueError(
             f"Need 1 <= min_lines <= max_lines <= (size + 1) // 2 (lines never touch); got "

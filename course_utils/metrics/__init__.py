@@ -17,7 +17,7 @@ module                            measures
 :mod:`.conditional`               notebook 09: accuracy per asked-for class
 :mod:`.translation`               notebooks 11-12: L1, colour-mask IoU, cycle L1, judged class
 :mod:`.thresholds`                the calibrated thresholds the notebooks check against
-:mod:`.checks`                    input checks and :class:`MetricInputError`
+:mod:`.checks`                    input checks and :class:`InputError`
 ================================  ===========================================================
 
 Example:
@@ -28,7 +28,7 @@ Example:
 
 from __future__ import annotations
 
-from course_utils.metrics.checks import MetricInputError
+from course_utils.checks import InputError
 from course_utils.metrics.divergences import best_gaussian, best_gaussians, divergence
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
 from course_utils.metrics.mixtures import grid_coverage, mode_coverage, ring_coverage
@@ -44,7 +44,7 @@ from course_utils.metrics.translation import colour_mask, cycle_l1, mask_iou, pa
 
 __all__ = [
     "THRESHOLDS",
-    "MetricInputError",
+    "InputError",
     "Threshold",
     "best_gaussian",
     "best_gaussians",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError
+from course_utils.checks import InputError
 
 if TYPE_CHECKING:
     from course_utils.metrics.judges import Judge
@@ -81,7 +81,7 @@ def conditional_accuracy(judge: Judge, images: Any, asked_labels: Any) -> Condit
                         for label in label_array], dtype=np.int64)
     predictions = judge.predict(images)
     if predictions.shape[0] != indices.shape[0]:
-        raise MetricInputError(
+        raise InputError(
             f"Got {predictions.shape[0]} images but {indices.shape[0]} asked-for labels; "
             "give the label each image was generated for."
         )

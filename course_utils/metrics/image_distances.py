@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import linalg
 
-from course_utils.metrics.checks import MetricInputError, as_images, same_image_size
+from course_utils.checks import InputError, as_images, same_image_size
 
 if TYPE_CHECKING:
     from course_utils.metrics.judges import Judge
@@ -43,15 +43,15 @@ def _as_features(values: Any, name: str) -> np.ndarray:
         values = values.numpy()
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 2:
-        raise MetricInputError(f"{name} must be a 2-D array (samples, features); got shape {array.shape}.")
+        raise InputError(f"{name} must be a 2-D array (samples, features); got shape {array.shape}.")
     if not np.all(np.isfinite(array)):
-        raise MetricInputError(f"{name} contains NaN or infinite values.")
+        raise InputError(f"{name} contains NaN or infinite values.")
     return array
 
 
 def _check_pair(real: np.ndarray, generated: np.ndarray) -> None:
     if real.shape[1] != generated.shape[1]:
-        raise MetricInputError(
+        raise InputError(
             "real and generated features must have the same number of features; got "
             f"{real.shape[1]} and {generated.shape[1]}. Use one judge for both sets."
         )
@@ -64,7 +64,7 @@ def frechet_distance(real_features: Any, generated_features: Any) -> float:
     from :func:`scipy.linalg.sqrtm` (real part).
 
     Raises:
-        MetricInputError: when a set has no more samples than features (its covariance
+        InputError: when a set has no more samples than features (its covariance
             cannot be estimated) or the feature counts differ.
 
     Example:
@@ -79,7 +79,7 @@ def frechet_distance(real_features: Any, generated_features: Any) -> float:
     dims = real.shape[1]
     for name, array in (("real", real), ("generated", generated)):
         if array.shape[0] <= dims:
-            raise MetricInputError(
+            raise InputError(
                 f"FID needs more samples than features to estimate a covariance: {name} has "
                 f"{array.shape[0]} samples of {dims} features. Pass at least {dims + 1} "
                 f"(the notebooks use {FID_SAMPLES}), or use KID, which works with fewer."
@@ -104,7 +104,7 @@ def kernel_distance(real_features: Any, generated_features: Any) -> float:
     """Return KID: the unbiased squared MMD with the kernel ``(x . y / d + 1)^3``.
 
     Raises:
-        MetricInputError: when a set has fewer than 2 samples or the feature counts differ.
+        InputError: when a set has fewer than 2 samples or the feature counts differ.
 
     Example:
         >>> rng = np.random.default_rng(2)
@@ -117,7 +117,7 @@ def kernel_distance(real_features: Any, generated_features: Any) -> float:
     _check_pair(real, generated)
     for name, array in (("real", real), ("generated", generated)):
         if array.shape[0] < 2:
-            raise MetricInputError(f"KID needs at least 2 samples per set; {name} has {array.shape[0]}.")
+            raise InputError(f"KID needs at least 2 samples per set; {name} has {array.shape[0]}.")
     dims = real.shape[1]
     m, n = real.shape[0], generated.shape[0]
     k_rr = (real @ real.T / dims + 1.0) ** 3
@@ -149,7 +149,7 @@ def precision_recall(real_features: Any, generated_features: Any, k: int = 3) ->
     round. Compare values only at one N and one k.
 
     Raises:
-        MetricInputError: for sets of at most ``k`` samples or different feature counts.
+        InputError: for sets of at most ``k`` samples or different feature counts.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -163,17 +163,17 @@ def precision_recall(real_features: Any, generated_features: Any, k: int = 3) ->
     generated = _as_features(generated_features, "generated_features")
     _check_pair(real, generated)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise MetricInputError(f"k must be a positive whole number of neighbours; got {k!r}.")
+        raise InputError(f"k must be a positive whole number of neighbours; got {k!r}.")
     for name, array in (("real", real), ("generated", generated)):
         if array.shape[0] <= k:
-            raise MetricInputError(f"precision and recall with k={k} need more than {k} samples; {name} has {array.shape[0]}.")
+            raise InputError(f"precision and recall with k={k} need more than {k} samples; {name} has {array.shape[0]}.")
     return _within_neighbourhoods(real, generated, k), _within_neighbourhoods(generated, real, k)
 
 
 def _first_samples(images: Any, name: str, samples: int) -> np.ndarray:
     array = as_images(images, name)
     if array.shape[0] < samples:
-        raise MetricInputError(
+        raise InputError(
             f"{name} holds {array.shape[0]} images, but this measure is computed at a fixed "
             f"N = {samples} (FID grows as N shrinks, so thresholds hold only at one N). Pass "
             f"{samples} images, or pass samples=... and compare only with values at that N."
@@ -183,7 +183,7 @@ def _first_samples(images: Any, name: str, samples: int) -> np.ndarray:
 
 def _judge_feature_pair(judge: Judge, real_images: Any, generated_images: Any, samples: int) -> tuple[np.ndarray, np.ndarray]:
     if samples < 2:
-        raise MetricInputError(f"samples must be at least 2; got {samples}.")
+        raise InputError(f"samples must be at least 2; got {samples}.")
     real = _first_samples(real_images, "real_images", samples)
     generated = _first_samples(generated_images, "generated_images", samples)
     same_image_size(real, generated, ("real_images", "generated_images"))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError, as_images
+from course_utils.checks import InputError, as_images
 from course_utils.metrics.judge_data import JudgeError, JudgeSpec
 
 __all__ = ["FEATURES_LAYER", "FEATURE_COUNT", "Judge", "build_model"]
@@ -236,7 +236,7 @@ class Judge:
             True
         """
         if not 0.0 < min_probability <= 1.0:
-            raise MetricInputError(f"min_probability must be in (0, 1]; got {min_probability}.")
+            raise InputError(f"min_probability must be in (0, 1]; got {min_probability}.")
         return float(np.mean(self.probabilities(images).max(axis=1) >= min_probability))
 
     def accuracy_on(self, images: Any, labels: Any) -> float:
@@ -252,7 +252,7 @@ class Judge:
         label_array = np.asarray(labels).reshape(-1)
         predictions = self.predict(images)
         if label_array.shape[0] != predictions.shape[0]:
-            raise MetricInputError(
+            raise InputError(
                 f"Got {predictions.shape[0]} images but {label_array.shape[0]} labels; give one label per image."
             )
         indices = np.array([self.class_index(label.item() if hasattr(label, "item") else label)

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError, as_images
+from course_utils.checks import InputError, as_images
 
 MAX_ROW_DEVIATION = 0.1
 DARK = 0.25
@@ -63,7 +63,7 @@ class VerticalLinesReport:
 def _grey_images(images: Any) -> np.ndarray:
     array = as_images(images, "images")
     if array.shape[-1] != 1:
-        raise MetricInputError(
+        raise InputError(
             f"The vertical-lines detector reads grey images (1 channel); got {array.shape[-1]} "
             "channels. Pass images of shape (n, height, width, 1)."
         )
@@ -75,7 +75,7 @@ def _bright_columns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (is_lines per image, bright-column mask per image)."""
     if not (0.0 <= dark < bright <= 1.0):
-        raise MetricInputError(f"Need 0 <= dark < bright <= 1; got dark={dark}, bright={bright}.")
+        raise InputError(f"Need 0 <= dark < bright <= 1; got dark={dark}, bright={bright}.")
     columns = grey.mean(axis=1)  # (n, width): each column's mean brightness
     row_deviation = np.abs(grey - columns[:, None, :]).mean(axis=(1, 2))
     is_bright = columns >= bright

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError, as_points
+from course_utils.checks import InputError, as_points
 
 DEFAULT_SAMPLES = 2500
 QUALITY_STDS = 3.0
@@ -77,9 +77,9 @@ def mode_coverage(samples: Any, modes: Any, std: float, quality_stds: float = QU
     points = as_points(samples, "samples")
     centres = as_points(modes, "modes")
     if not (np.isfinite(std) and std > 0):
-        raise MetricInputError(f"std must be a positive number; got {std}.")
+        raise InputError(f"std must be a positive number; got {std}.")
     if not (np.isfinite(quality_stds) and quality_stds > 0):
-        raise MetricInputError(f"quality_stds must be a positive number; got {quality_stds}.")
+        raise InputError(f"quality_stds must be a positive number; got {quality_stds}.")
     distances = np.linalg.norm(points[:, None, :] - centres[None, :, :], axis=-1)
     nearest = np.argmin(distances, axis=1)
     high_quality = distances[np.arange(points.shape[0]), nearest] <= quality_stds * std

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from scipy import spatial, stats
 
-from course_utils.metrics.checks import MetricInputError, as_points
+from course_utils.checks import InputError, as_points
 
 X_LOW = -3.5
 X_HIGH = 3.5
@@ -85,7 +85,7 @@ def sin_curve_error(points: Any) -> float:
 
 def _check_range(low: float, high: float) -> None:
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise MetricInputError(f"The x range must be finite with low < high; got [{low}, {high}].")
+        raise InputError(f"The x range must be finite with low < high; got [{low}, {high}].")
 
 
 def x_coverage(
@@ -155,7 +155,7 @@ def histogram_js_divergence(
     real_array = as_points(real, "real")
     generated_array = as_points(generated, "generated")
     if bins < 1:
-        raise MetricInputError(f"bins must be at least 1; got {bins}.")
+        raise InputError(f"bins must be at least 1; got {bins}.")
     for low, high in value_range:
         _check_range(low, high)
     real_counts = _histogram_with_outside(real_array, bins, value_range)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError
+from course_utils.checks import InputError
 
 HAND_WEIGHTS = np.array([1.0, -1.0, -1.0, 1.0])
 # The lecture's hand discriminator takes "face" when the weighted sum is positive, i.e. a
@@ -42,14 +42,14 @@ def as_slanted_land_images(images: Any, name: str = "images") -> np.ndarray:
     if array.ndim >= 2 and array.shape[1:] in ((2, 2), (2, 2, 1), (4,)) and array.shape[0] >= 1:
         flat = array.reshape(array.shape[0], 4)
     else:
-        raise MetricInputError(
+        raise InputError(
             f"{name} must be a batch of 2x2 images, shape (n, 2, 2), (n, 2, 2, 1) or (n, 4); "
             f"got shape {array.shape}."
         )
     if not np.all(np.isfinite(flat)):
-        raise MetricInputError(f"{name} contains NaN or infinite values.")
+        raise InputError(f"{name} contains NaN or infinite values.")
     if flat.min() < -1e-3 or flat.max() > 1 + 1e-3:
-        raise MetricInputError(
+        raise InputError(
             f"{name} must hold pixel values in [0, 1] (0 white, 1 black); got values from "
             f"{flat.min():.3g} to {flat.max():.3g}. A sigmoid output layer keeps them there."
         )
@@ -79,7 +79,7 @@ def _call_discriminator(discriminator: Any, flat: np.ndarray) -> np.ndarray:
     elif callable(discriminator):
         output = discriminator(batch)
     else:
-        raise MetricInputError(
+        raise InputError(
             "discriminator must be a Keras model or a function from an (n, 4) array of pixels "
             f"to n face probabilities; got {type(discriminator).__name__}."
         )
@@ -114,13 +114,13 @@ def face_share(
     """
     flat = as_slanted_land_images(images)
     if outputs not in ("probabilities", "logits"):
-        raise MetricInputError(f"outputs must be 'probabilities' or 'logits'; got {outputs!r}.")
+        raise InputError(f"outputs must be 'probabilities' or 'logits'; got {outputs!r}.")
     if discriminator is None:
         scores = hand_discriminator(flat)
     else:
         scores = _call_discriminator(discriminator, flat)
     if scores.size != flat.shape[0]:
-        raise MetricInputError(
+        raise InputError(
             f"The discriminator returned {scores.size} values for {flat.shape[0]} images; it "
             "must return one face probability per image."
         )
@@ -128,7 +128,7 @@ def face_share(
     if outputs == "logits":
         return float(np.mean(scores > 0.0))
     if scores.min() < -1e-6 or scores.max() > 1 + 1e-6:
-        raise MetricInputError(
+        raise InputError(
             f"The discriminator returned values from {scores.min():.3g} to {scores.max():.3g}, "
             "not probabilities. If it ends without a sigmoid, pass outputs='logits'."
         )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.metrics.checks import MetricInputError, as_images, same_shape
+from course_utils.checks import InputError, as_images, same_shape
 
 if TYPE_CHECKING:
     from course_utils.metrics.judges import Judge
@@ -88,14 +88,14 @@ def colour_mask(
     """
     array = as_images(images, "images")
     if array.shape[-1] != 3:
-        raise MetricInputError(f"Colour masks need RGB images (3 channels); got {array.shape[-1]}.")
+        raise InputError(f"Colour masks need RGB images (3 channels); got {array.shape[-1]}.")
     colours = dict(PALETTE if palette is None else palette)
     if colour not in colours:
-        raise MetricInputError(f"Unknown colour {colour!r}; the palette has {', '.join(colours)}.")
+        raise InputError(f"Unknown colour {colour!r}; the palette has {', '.join(colours)}.")
     names = list(colours)
     references = np.array([colours[name] for name in names], dtype=np.float32)
     if references.ndim != 2 or references.shape[1] != 3:
-        raise MetricInputError("palette must map names to RGB triples in [0, 1].")
+        raise InputError("palette must map names to RGB triples in [0, 1].")
     red, green, blue = array[..., 0], array[..., 1], array[..., 2]
     distances = [(red - r) ** 2 + (green - g) ** 2 + (blue - b) ** 2 for r, g, b in references]
     target = names.index(colour)
