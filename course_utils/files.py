@@ -32,6 +32,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        if temporary.exists():
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; the course's files are readable by all
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -41,17 +41,15 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from course_utils import config
+from course_utils.files import atomic_output
 from course_utils.metrics.judge_data import (
     JUDGE_SPECS,
     JudgeError,
@@ -142,20 +140,6 @@ def judge_identity(name: str, seed: int = 0) -> dict[str, Any]:
             "image_shape": list(spec.image_shape), "data_version": _data_version(), "judge_version": JUDGE_VERSION}
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through ``write(temporary_path)`` in the same folder, then rename into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(handle)
-    temporary_path = Path(temporary)
-    try:
-        write(temporary_path)
-        os.chmod(temporary_path, 0o644)  # mkstemp makes it private; a cache is readable by all
-        os.replace(temporary_path, path)
-    finally:
-        if temporary_path.exists():
-            temporary_path.unlink()
-
-
 def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     """Train the judge ``name`` from scratch, measure its held-out accuracy, and cache it.
 
@@ -224,11 +208,10 @@ def _cache(judge: Judge) -> Judge:
     with warnings.catch_warnings():
         # Keras' saver trips a NumPy 2 DeprecationWarning (__array__ without copy=) in TensorFlow.
         warnings.simplefilter("ignore", DeprecationWarning)
-        _write_atomically(judge.path, lambda temporary: judge.model.save(temporary))
-    _write_atomically(
-        judge.path.with_suffix(".json"),
-        lambda temporary: temporary.write_text(json.dumps(judge.facts, indent=2) + "\n", encoding="utf-8"),
-    )
+        with atomic_output(judge.path) as temporary:
+            judge.model.save(temporary)
+    with atomic_output(judge.path.with_suffix(".json")) as temporary:
+        temporary.write_text(json.dumps(judge.facts, indent=2) + "\n", encoding="utf-8")
     _LOADED[judge.path] = judge
     return judge
 
