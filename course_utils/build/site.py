@@ -9,10 +9,13 @@ The build has three steps:
    widget), the benchmark and seeds tables from the README, ``docs/metrics.md``, and the
    student notebooks as downloads (not rendered);
 3. ``mkdocs build`` turns it into ``site/``; the old site is replaced only when the build succeeded.
+   Pages that kept a widget's state load Jupyter's HTML manager from the site itself
+   (:mod:`course_utils.build.site_widgets`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +29,7 @@ import nbformat
 from course_utils.build.course_notebooks import CourseNotebook, read_notebook, relative_path
 from course_utils.build.settings import COLAB_BADGE_IMAGE, CourseSettings
 from course_utils.build.site_cache import CachedNotebook, SiteBuildError, executed_notebooks
+from course_utils.build.site_widgets import add_html_manager, has_widget_state
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Cells that show a widget: the reflect() questions, the fake-or-real game, the latent explorer.
@@ -257,12 +261,16 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix="site-src-") as scratch:
         source_dir = Path(scratch)
         write_sources(source_dir, root, settings, executed, every_lesson)
+        # Jupyter settings of this build only: where pages load the widgets' HTML manager from.
+        environment = dict(os.environ, JUPYTER_CONFIG_DIR=str(source_dir / "jupyter"))
+        if any(has_widget_state(item.path) for item in executed):
+            add_html_manager(source_dir / "docs", source_dir / "jupyter", cache_dir)
         staged = output.parent / f".{output.name}.new"
         shutil.rmtree(staged, ignore_errors=True)
         print("▶ mkdocs build ...", flush=True)
         run = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(source_dir / "mkdocs.yml"), "-d", str(staged)],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, env=environment,
         )
         if run.returncode != 0:
             shutil.rmtree(staged, ignore_errors=True)
