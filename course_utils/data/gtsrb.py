@@ -27,16 +27,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from course_utils.config import data_dir
 from course_utils.checks import whole_number
-from course_utils.data.archives import discard_if_unusable, fetch_and_extract
-from course_utils.data.errors import DataFormatError
-from course_utils.data.image_folders import open_rgb
-from course_utils.data.npz_cache import cached_arrays
+from course_utils.config import data_dir
+from course_utils.data.download import REMOTE_FILES, DataFormatError, discard_if_unusable, fetch_and_extract
+from course_utils.data.real_sets import cached_arrays, open_rgb
 from course_utils.data.resizing import resize_uint8_image
 from course_utils.data.sign_renderer import GTSRB_CLASS_IDS
 from course_utils.data.sign_templates import SIGN_CLASSES
-from course_utils.data.sources import REMOTE_FILES
 
 NAME = "gtsrb"
 SPLITS = ("train", "test")
