@@ -1,5 +1,5 @@
-"""``load(name, source)``: one parameter switches a notebook between offline (generated) data and the real data set, with the offline data as the
-fallback when there is no network.
+"""``load(name, source)``: one parameter switches a notebook between offline (generated) data
+and the real data set, with the offline data as the fallback when there is no network.
 
 Pairs (offline default <-> online data set, same arrays and shapes):
 
@@ -163,8 +163,6 @@ def load(name: str, source: str = "offline", **options: Any) -> tuple[np.ndarray
     except DownloadError as error:
         print(
             f"Could not fetch the {online_name} data set: {error}\n"
-            f"Using the offline '{offline_name}' data instead, so everything below still runs. "
-            f"Connect to the internet (or set COURSE_DATA_MIRROR) and run this cell again "
-            f"to use {online_name}."
+            f"Using the offline '{offline_name}' data instead, so everything below still runs."
         )
         return _offline(offline_name, options)
