@@ -179,7 +179,7 @@ def test_the_first_download_records_the_hash_and_later_ones_must_match(server, d
     store = tmp_path / "store"
     first = fetch_file(remote, store)
     records = json.loads((data_home / "recorded_sha256.json").read_text())
-    assert records == {remote.url: hashlib.sha256(PAYLOAD).hexdigest()}
+    assert records == {remote.url: {"sha256": hashlib.sha256(PAYLOAD).hexdigest(), "size": len(PAYLOAD)}}
     first.unlink()
     fetch_file(remote, store)  # the same file again: accepted
     (store / "facades.tar.gz").unlink()

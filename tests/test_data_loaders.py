@@ -255,7 +255,8 @@ def test_gtsrb_is_extracted_safely_converted_once_and_cached(mirror, data_home, 
     assert len(caches) == 1
     recorded = json.loads((data_home / "recorded_sha256.json").read_text())
     train = mirror / "GTSRB_Final_Training_Images.zip"  # no published hash: the first one is kept
-    assert recorded == {train.resolve().as_uri(): hashlib.sha256(train.read_bytes()).hexdigest()}
+    assert recorded == {train.resolve().as_uri(): {"sha256": hashlib.sha256(train.read_bytes()).hexdigest(),
+                                                   "size": train.stat().st_size}}
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(mirror.parent / "empty"))  # no source at all
     images, labels = load_gtsrb(size=32)  # served from the cache
     assert len(images) == 12

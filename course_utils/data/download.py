@@ -148,7 +148,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _records() -> dict[str, str]:
+def _records() -> dict[str, dict[str, object]]:
+    """{URL: {"sha256": ..., "size": ...}} of the first downloads where no hash is published."""
     path = data_dir() / RECORD_FILE_NAME
     try:
         return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
@@ -157,7 +158,7 @@ def _records() -> dict[str, str]:
                               "first downloads; delete it to start a fresh record.") from error
 
 
-def _write_records(records: dict[str, str]) -> None:
+def _write_records(records: dict[str, dict[str, object]]) -> None:
     with atomic_output(data_dir() / RECORD_FILE_NAME) as temporary:
         temporary.write_text(json.dumps(records, indent=2, sort_keys=True), encoding="utf-8")
 
@@ -196,7 +197,7 @@ def fetch_file(remote: RemoteFile, folder: Path) -> Path:
     path, origin = folder / remote.filename, source_url(remote)
     if path.is_file() and path.stat().st_size != remote.size:
         path.unlink()  # cut off by a run that was killed
-    expected = remote.sha256 or _records().get(origin)
+    expected = remote.sha256 or _records().get(origin, {}).get("sha256")
     previous_timeout = socket.getdefaulttimeout()
     socket.setdefaulttimeout(STALL_SECONDS)
     hash_failed = False
@@ -219,7 +220,7 @@ def fetch_file(remote: RemoteFile, folder: Path) -> Path:
             "off, or the file is corrupt or has changed. It was deleted; run again to download it "
             "afresh, and if this persists, report it.")
     if expected is None:
-        _write_records({**_records(), origin: sha256_of(path)})
+        _write_records({**_records(), origin: {"sha256": sha256_of(path), "size": size}})
     return path
 
 
@@ -273,8 +274,9 @@ def discard_if_unusable(*paths: Path) -> Iterator[None]:
         files = [path for path in paths if path.is_file()]
         hashes = {sha256_of(path) for path in files}
         records = _records()
-        if any(sha256 in hashes for sha256 in records.values()):
-            _write_records({url: sha256 for url, sha256 in records.items() if sha256 not in hashes})
+        kept = {url: record for url, record in records.items() if record.get("sha256") not in hashes}
+        if len(kept) != len(records):
+            _write_records(kept)
         for path in paths:
             path.unlink() if path.is_file() else shutil.rmtree(path, ignore_errors=True)
         raise type(error)(
