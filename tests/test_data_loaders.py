@@ -167,9 +167,9 @@ def build_mirror(folder: Path) -> Path:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Partial downloads, unfinished extractions and temporary files under ``folder``."""
+    """Unfinished extractions and temporary files under ``folder``."""
     return [str(path) for path in folder.rglob("*")
-            if path.name.endswith((".partial", "_extracted"))
+            if path.name.endswith("_extracted")
             or path.name.startswith(".") and path.suffix in (".npz", ".json")]
 
 
