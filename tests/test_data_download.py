@@ -1,25 +1,37 @@
-"""Tests of downloading (through keras.utils.get_file) from a server started here on 127.0.0.1:
-a cut-off transfer tried again, giving up cleanly, a killed download's leftover never taken for
-the file, size and hash checks, recording the hash of the first download, HTTP errors, no
-network, and where expected sizes and hashes come from (COURSE_DATA_MIRROR, SHA256SUMS)."""
+"""Tests of fetching and extracting with keras.utils.get_file, offline: a server started here on
+127.0.0.1 and local folders. A cut-off or stalled transfer, a killed download's leftover never
+taken for the file, size and hash checks (and get_file's own re-check of a cached file), the hash
+recorded on a first download, HTTP errors, no network, COURSE_DATA_MIRROR, and archives: extracted
+once, a killed extraction never taken for a complete one, members that would land outside the
+folder refused with the whole archive, damaged archives."""
 
 from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import json
 import socket
+import tarfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from course_utils.data import download
-from course_utils.data.download import ATTEMPTS, fetch_file
-from course_utils.data.errors import DataIntegrityError, DownloadError
-from course_utils.data.mirror import mirror_base, resolve_source
-from course_utils.data.sources import REMOTE_FILES, RemoteFile
+from course_utils.data.download import (
+    REMOTE_FILES,
+    DataFormatError,
+    DataIntegrityError,
+    DownloadError,
+    RemoteFile,
+    UnsafeArchiveError,
+    extract,
+    fetch_file,
+    source_url,
+)
 
 PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes
 
@@ -31,7 +43,6 @@ class FileServer:
         self.files: dict[str, bytes] = {}
         self.requests: list[dict[str, str | None]] = []
         self.cut_first_responses = 0  # how many responses stop halfway
-        self.always_cut = False
         self.stall_first_responses = 0  # how many responses go silent halfway (connection kept open)
         server = self
 
@@ -55,7 +66,7 @@ class FileServer:
                     self.wfile.flush()
                     time.sleep(3)  # silent, not closed: only a timeout ends the wait
                     return
-                if server.always_cut or server.cut_first_responses > 0:
+                if server.cut_first_responses > 0:
                     server.cut_first_responses -= 1
                     self.wfile.write(body[: len(body) // 2])
                     self.wfile.flush()
@@ -91,59 +102,58 @@ def data_home(tmp_path, monkeypatch) -> Path:
 
 def remote_for(server: FileServer, name: str, data: bytes, pinned: bool = True) -> RemoteFile:
     server.files[f"/{name}"] = data
-    if pinned:
-        return RemoteFile(f"{server.base_url}/{name}", len(data), hashlib.sha256(data).hexdigest())
-    return RemoteFile(f"{server.base_url}/{name}", None, None)
+    return RemoteFile(f"{server.base_url}/{name}", len(data),
+                      hashlib.sha256(data).hexdigest() if pinned else None)
 
 
-def partial_files(folder: Path) -> list[Path]:
-    return list(folder.rglob("*.partial"))
+def unused_port() -> int:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def test_a_cut_off_download_is_tried_again_from_the_start(server, data_home, tmp_path):
+def test_a_cut_off_download_is_a_clear_error_and_leaves_nothing(server, data_home, tmp_path):
     remote = remote_for(server, "archive.zip", PAYLOAD)
     server.cut_first_responses = 1
-    path = fetch_file(remote, tmp_path / "store")
-    assert path.read_bytes() == PAYLOAD
-    assert [request["range"] for request in server.requests] == [None, None]
-    assert partial_files(tmp_path) == []
+    with pytest.raises(DownloadError, match="stopped before the end.*run the cell again"):
+        fetch_file(remote, tmp_path / "store")
+    assert list((tmp_path / "store").iterdir()) == []
+    assert fetch_file(remote, tmp_path / "store").read_bytes() == PAYLOAD  # the next run
 
 
-def test_a_stalled_download_times_out_and_is_tried_again(server, data_home, tmp_path, monkeypatch):
+def test_a_stalled_download_times_out(server, data_home, tmp_path, monkeypatch):
     monkeypatch.setattr(download, "STALL_SECONDS", 0.5)
     remote = remote_for(server, "archive.zip", PAYLOAD)
     server.stall_first_responses = 1
     import keras.utils  # noqa: F401, PLC0415 - the first import of Keras takes seconds: not part of the timing
     started = time.perf_counter()
-    assert fetch_file(remote, tmp_path / "store").read_bytes() == PAYLOAD
-    assert len(server.requests) == 2 and time.perf_counter() - started < 3
-    assert partial_files(tmp_path) == [] and socket.getdefaulttimeout() is None
-
-
-def test_a_download_that_keeps_breaking_gives_up_and_leaves_nothing(server, data_home, tmp_path):
-    remote = remote_for(server, "archive.zip", PAYLOAD)
-    server.always_cut = True
-    with pytest.raises(DownloadError, match=f"in {ATTEMPTS} attempts"):
+    with pytest.raises(DownloadError, match="stopped before the end"):
         fetch_file(remote, tmp_path / "store")
-    assert len(server.requests) == ATTEMPTS
-    assert list((tmp_path / "store").iterdir()) == []
+    assert time.perf_counter() - started < 3
+    assert list((tmp_path / "store").iterdir()) == [] and socket.getdefaulttimeout() is None
 
 
-def test_a_killed_download_is_never_taken_for_the_file(server, data_home, tmp_path):
-    remote = remote_for(server, "facades.tar.gz", PAYLOAD, pinned=False)  # nothing to check against
+@pytest.mark.parametrize("pinned", [True, False], ids=["with-hash", "size-only"])
+def test_a_killed_download_is_never_taken_for_the_file(server, data_home, tmp_path, pinned):
+    remote = remote_for(server, "facades.tar.gz", PAYLOAD, pinned=pinned)
     store = tmp_path / "store"
     store.mkdir()
-    (store / "facades.tar.gz.partial").write_bytes(PAYLOAD[:1000])  # a run killed mid-transfer
+    (store / "facades.tar.gz").write_bytes(PAYLOAD[:1000])  # a run killed mid-transfer
     assert fetch_file(remote, store).read_bytes() == PAYLOAD
-    assert len(server.requests) == 1 and partial_files(store) == []
+    assert len(server.requests) == 1
+
+
+def test_a_cached_file_with_the_right_size_but_another_hash_is_fetched_again(server, data_home, tmp_path):
+    remote = remote_for(server, "mnist.npz", PAYLOAD)
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "mnist.npz").write_bytes(PAYLOAD[::-1])
+    assert fetch_file(remote, store).read_bytes() == PAYLOAD and len(server.requests) == 1
 
 
 def test_no_network_is_a_download_error_that_says_what_to_do(data_home, tmp_path):
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    remote = RemoteFile(f"http://127.0.0.1:{port}/mnist.npz", 10, None)
-    with pytest.raises(DownloadError, match="Are you online.*COURSE_DATA_MIRROR"):
+    remote = RemoteFile(f"http://127.0.0.1:{unused_port()}/mnist.npz", 10, None)
+    with pytest.raises(DownloadError, match="^no network: .*Connect .*COURSE_DATA_MIRROR"):
         fetch_file(remote, tmp_path / "store")
     assert list((tmp_path / "store").iterdir()) == []
 
@@ -151,19 +161,25 @@ def test_no_network_is_a_download_error_that_says_what_to_do(data_home, tmp_path
 def test_a_file_shorter_than_its_pinned_size_fails_the_size_check(server, data_home, tmp_path):
     remote = RemoteFile(f"{server.base_url}/archive.zip", len(PAYLOAD) + 10, None)
     server.files["/archive.zip"] = PAYLOAD  # the server says it is complete; it is not
-    with pytest.raises(DataIntegrityError, match="bytes"):
+    with pytest.raises(DataIntegrityError, match="102,400 bytes, not 102,410.*deleted"):
         fetch_file(remote, tmp_path / "store")
     assert list((tmp_path / "store").iterdir()) == []
 
 
-def test_the_first_download_records_the_hash_and_later_ones_must_match(server, data_home,
-                                                                       tmp_path):
+def test_a_wrong_hash_is_a_clear_error_and_nothing_is_kept(server, data_home, tmp_path):
+    remote = RemoteFile(f"{server.base_url}/mnist.npz", len(PAYLOAD), "0" * 64)
+    server.files["/mnist.npz"] = PAYLOAD
+    with pytest.raises(DataIntegrityError, match="sha256 is not 0000.*corrupt.*deleted"):
+        fetch_file(remote, tmp_path / "store")
+    assert list((tmp_path / "store").iterdir()) == []
+
+
+def test_the_first_download_records_the_hash_and_later_ones_must_match(server, data_home, tmp_path):
     remote = remote_for(server, "facades.tar.gz", PAYLOAD, pinned=False)
     store = tmp_path / "store"
     first = fetch_file(remote, store)
     records = json.loads((data_home / "recorded_sha256.json").read_text())
-    assert records[remote.url]["sha256"] == hashlib.sha256(PAYLOAD).hexdigest()
-    assert records[remote.url]["size"] == len(PAYLOAD)
+    assert records == {remote.url: {"sha256": hashlib.sha256(PAYLOAD).hexdigest(), "size": len(PAYLOAD)}}
     first.unlink()
     fetch_file(remote, store)  # the same file again: accepted
     (store / "facades.tar.gz").unlink()
@@ -174,8 +190,8 @@ def test_the_first_download_records_the_hash_and_later_ones_must_match(server, d
 
 
 def test_an_http_error_is_a_download_error(server, data_home, tmp_path):
-    remote = RemoteFile(f"{server.base_url}/missing.zip", None, None)
-    with pytest.raises(DownloadError, match="404"):
+    remote = RemoteFile(f"{server.base_url}/missing.zip", 1, None)
+    with pytest.raises(DownloadError, match="HTTP 404"):
         fetch_file(remote, tmp_path / "store")
     assert list((tmp_path / "store").iterdir()) == []
 
@@ -184,69 +200,43 @@ def test_a_cached_file_is_used_without_the_network(data_home, tmp_path):
     store = tmp_path / "store"
     store.mkdir()
     (store / "mnist.npz").write_bytes(b"already here")
-    assert fetch_file(REMOTE_FILES["mnist"], store).read_bytes() == b"already here"
+    remote = RemoteFile(f"http://127.0.0.1:{unused_port()}/mnist.npz", 12,
+                        hashlib.sha256(b"already here").hexdigest())
+    assert fetch_file(remote, store).read_bytes() == b"already here"
 
 
-def test_an_http_mirror_with_a_manifest_is_checked_against_the_manifest(server, data_home,
-                                                                        tmp_path, monkeypatch):
+def test_a_mirror_is_used_instead_and_checked_against_the_canonical_pins(server, data_home,
+                                                                         tmp_path, monkeypatch):
     server.files["/mirror/mnist.npz"] = PAYLOAD
-    digest = hashlib.sha256(PAYLOAD).hexdigest()
-    server.files["/mirror/SHA256SUMS"] = f"{digest}  mnist.npz\n".encode()
     monkeypatch.setenv("COURSE_DATA_MIRROR", f"{server.base_url}/mirror/")
-    path = fetch_file(REMOTE_FILES["mnist"], tmp_path / "store")
-    assert path.read_bytes() == PAYLOAD
-    assert [request["path"] for request in server.requests] == ["/mirror/SHA256SUMS",
-                                                                "/mirror/mnist.npz"]
-
-
-def test_an_http_mirror_without_a_manifest_needs_the_canonical_file(server, data_home, tmp_path,
-                                                                    monkeypatch):
-    server.files["/mirror/mnist.npz"] = PAYLOAD
-    monkeypatch.setenv("COURSE_DATA_MIRROR", f"{server.base_url}/mirror")
-    with pytest.raises(DataIntegrityError, match="11,490,434"):
+    with pytest.raises(DataIntegrityError, match="not 11,490,434"):
         fetch_file(REMOTE_FILES["mnist"], tmp_path / "store")
+    assert [request["path"] for request in server.requests] == ["/mirror/mnist.npz"]
     assert list((tmp_path / "store").iterdir()) == []
-
-
-def test_a_manifest_never_changes_what_canonical_downloads_must_match(tmp_path, monkeypatch,
-                                                                     data_home):
-    folder = tmp_path / "mirror"
-    folder.mkdir()
-    (folder / "SHA256SUMS").write_text(f"{'1' * 64}  mnist.npz\n{'2' * 64}  facades.tar.gz\n")
-    monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
-    from_mirror = resolve_source(REMOTE_FILES["mnist"])
-    assert from_mirror.from_mirror and from_mirror.sha256 == "1" * 64 and from_mirror.size is None
-    assert from_mirror.origin == (folder.resolve() / "mnist.npz").as_uri()
-    unlisted = resolve_source(REMOTE_FILES["horse2zebra"])  # not in the manifest: canonical pins
-    assert unlisted.sha256 == REMOTE_FILES["horse2zebra"].sha256
-    assert unlisted.size == REMOTE_FILES["horse2zebra"].size
-    monkeypatch.delenv("COURSE_DATA_MIRROR")
-    canonical = resolve_source(REMOTE_FILES["mnist"])
-    assert not canonical.from_mirror
-    assert canonical.origin == REMOTE_FILES["mnist"].url
-    assert canonical.sha256 == REMOTE_FILES["mnist"].sha256
-    assert canonical.size == 11_490_434
+    monkeypatch.setitem(REMOTE_FILES, "mnist", remote_for(server, "elsewhere/mnist.npz", PAYLOAD))
+    assert fetch_file(REMOTE_FILES["mnist"], tmp_path / "store").read_bytes() == PAYLOAD
 
 
 def test_the_mirror_setting_accepts_urls_folders_and_file_urls(tmp_path, monkeypatch):
+    mnist = REMOTE_FILES["mnist"]
     monkeypatch.setenv("COURSE_DATA_MIRROR", "https://example.org/course/")
-    assert mirror_base() == "https://example.org/course"
+    assert source_url(mnist) == "https://example.org/course/mnist.npz"
     monkeypatch.setenv("COURSE_DATA_MIRROR", tmp_path.as_uri())
-    assert mirror_base() == tmp_path.resolve().as_uri()
+    assert source_url(mnist) == (tmp_path / "mnist.npz").as_uri()
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(tmp_path))
-    assert mirror_base() == tmp_path.resolve().as_uri()
+    assert source_url(mnist) == (tmp_path.resolve() / "mnist.npz").as_uri()
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(tmp_path / "missing"))
     with pytest.raises(DownloadError, match="neither"):
-        mirror_base()
+        source_url(mnist)
     monkeypatch.setenv("COURSE_DATA_MIRROR", "  ")
-    assert mirror_base() is None
+    assert source_url(mnist) == mnist.url
 
 
 def test_a_folder_mirror_without_the_file_says_so(tmp_path, monkeypatch, data_home):
     folder = tmp_path / "mirror"
     folder.mkdir()
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
-    with pytest.raises(DownloadError, match="mirror folder.*unset COURSE_DATA_MIRROR"):
+    with pytest.raises(DownloadError, match="mirror folder has no mnist.npz.*unset COURSE_DATA_MIRROR"):
         fetch_file(REMOTE_FILES["mnist"], tmp_path / "store")
     assert list((tmp_path / "store").iterdir()) == []
 
@@ -255,16 +245,99 @@ def test_a_folder_mirror_file_is_copied_and_checked(tmp_path, monkeypatch, data_
     folder = tmp_path / "mirror"
     folder.mkdir()
     (folder / "mnist.npz").write_bytes(PAYLOAD)
-    (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(PAYLOAD).hexdigest()}  mnist.npz\n")
+    monkeypatch.setitem(REMOTE_FILES, "mnist", RemoteFile(REMOTE_FILES["mnist"].url, len(PAYLOAD),
+                                                          hashlib.sha256(PAYLOAD).hexdigest()))
     monkeypatch.setenv("COURSE_DATA_MIRROR", folder.as_uri())
     assert fetch_file(REMOTE_FILES["mnist"], tmp_path / "store").read_bytes() == PAYLOAD
     assert (folder / "mnist.npz").is_file()  # the mirror keeps its copy
 
 
-def test_a_bad_manifest_line_is_a_clear_error(tmp_path, monkeypatch, data_home):
-    folder = tmp_path / "mirror"
-    folder.mkdir()
-    (folder / "SHA256SUMS").write_text("not a hash line\n")
-    monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
-    with pytest.raises(ValueError, match="sha256sum"):
-        resolve_source(REMOTE_FILES["mnist"])
+# ----------------------------------------------------------------------------- archives
+
+
+def make_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def make_tar(path: Path, members: dict[str, bytes], *specials: tarfile.TarInfo) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        for member in specials:
+            archive.addfile(member)
+    return path
+
+
+def special(name: str, kind: bytes, target: str = "") -> tarfile.TarInfo:
+    member = tarfile.TarInfo(name)
+    member.type, member.linkname = kind, target
+    return member
+
+
+@pytest.mark.parametrize("make", [make_zip, make_tar])
+def test_extraction_writes_the_files_into_the_target(tmp_path, make):
+    archive = make(tmp_path / "a.bin", {"top/keep/1.txt": b"one", "top/other/2.txt": b"two"})
+    out = extract(archive, tmp_path / "out")
+    assert (out / "top/keep/1.txt").read_bytes() == b"one"
+    assert (out / "top/other/2.txt").read_bytes() == b"two"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.bin", "out"]
+
+
+def test_a_killed_extraction_is_not_taken_for_a_complete_one(tmp_path):
+    archive = make_tar(tmp_path / "facades.tar.gz", {"facades/1.jpg": b"1", "facades/2.jpg": b"2"})
+    half = tmp_path / "facades_extracted" / "facades"  # where get_file extracts, half written
+    half.mkdir(parents=True)
+    (half / "1.jpg").write_bytes(b"stale")
+    (half / "junk.jpg").write_bytes(b"junk")
+    out = extract(archive, tmp_path / "extracted")
+    assert sorted(path.name for path in (out / "facades").iterdir()) == ["1.jpg", "2.jpg"]
+    assert (out / "facades/1.jpg").read_bytes() == b"1"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["extracted", "facades.tar.gz"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda path: make_zip(path, {"fine.txt": b"ok", "../escaped.txt": b"bad"}),
+     lambda path: make_tar(path, {"fine.txt": b"ok", "a/../../escaped.txt": b"bad"}),
+     lambda path: make_tar(path, {"fine.txt": b"ok", "/tmp/escaped-absolute.txt": b"bad"}),
+     lambda path: make_tar(path, {"fine.txt": b"ok"}, special("a/link", tarfile.SYMTYPE, "/etc/passwd")),
+     lambda path: make_tar(path, {"fine.txt": b"ok"}, special("a/hard", tarfile.LNKTYPE, "../../x"))],
+    ids=["zip-dot-dot", "tar-dot-dot", "tar-absolute", "symlink-outside", "hardlink-outside"],
+)
+def test_a_member_that_would_land_outside_rejects_the_whole_archive(tmp_path, make):
+    archive = make(tmp_path / "bad.bin")
+    with pytest.raises(UnsafeArchiveError, match="outside the extraction folder.*rejected"):
+        extract(archive, tmp_path / "out")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.bin"]  # nothing kept
+    assert not Path("/tmp/escaped-absolute.txt").exists()
+
+
+def test_devices_in_a_tar_are_refused(tmp_path):
+    archive = make_tar(tmp_path / "device.tar", {}, special("dev/null", tarfile.CHRTYPE))
+    with pytest.raises(UnsafeArchiveError, match="special file"):
+        extract(archive, tmp_path / "out")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["device.tar"]
+
+
+@pytest.mark.parametrize("content", [b"", b"not an archive at all", b"PK\x03\x04broken"])
+def test_damaged_archives_are_format_errors(tmp_path, content):
+    path = tmp_path / "damaged.zip"
+    path.write_bytes(content)
+    with pytest.raises(DataFormatError, match="neither a zip nor a tar"):
+        extract(path, tmp_path / "out")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["damaged.zip"]
+
+
+def test_a_member_with_a_bad_checksum_is_a_format_error(tmp_path):
+    archive = make_zip(tmp_path / "crc.zip", {"data.txt": b"hello world" * 100})
+    data = bytearray(archive.read_bytes())
+    data[data.find(b"hello")] ^= 0xFF  # stored uncompressed by default: flip a byte of it
+    archive.write_bytes(bytes(data))
+    with pytest.raises(DataFormatError, match="damaged"):
+        extract(archive, tmp_path / "out")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["crc.zip"]

@@ -1,8 +1,9 @@
 """Tests of the real-data loaders against small archives built here in the exact real formats
 (GTSRB zip of P6 PPMs with ';' CSVs and ROI columns, pix2pix tar.gz of A|B JPEGs, CycleGAN zip
 with trainA/trainB/testA/testB, Keras' mnist.npz), served through COURSE_DATA_MIRROR pointing
-at a local folder. Every bad input of the issue is tested, and nothing may be left behind; a
-cache written by another version is rebuilt."""
+at a local folder, with REMOTE_FILES pinned to their sizes (and hashes, where the real files
+have one). Every bad input of the issue is tested, and nothing may be left behind; a cache
+written by another version is rebuilt."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ from course_utils.data import (
     load_pix2pix,
 )
 from course_utils.build.data_sets import main
-from course_utils.data.npz_cache import CACHE_VERSION
+from course_utils.data.download import REMOTE_FILES, RemoteFile
+from course_utils.data.real_sets import CACHE_VERSION
+
+CANONICAL = dict(REMOTE_FILES)
 
 COURSE_COLOURS = {1: (230, 40, 40), 7: (40, 200, 40), 14: (40, 40, 230), 16: (230, 230, 40)}
 OTHER_CLASS_COLOUR = (200, 0, 200)
@@ -142,13 +146,13 @@ def build_mnist(path: Path) -> Path:
     return path
 
 
-def write_manifest(folder: Path) -> None:
-    lines = [
-        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
-        for path in sorted(folder.iterdir())
-        if path.is_file() and path.name != "SHA256SUMS"
-    ]
-    (folder / "SHA256SUMS").write_text("".join(lines))
+def pin(folder: Path, monkeypatch) -> None:
+    """Pin REMOTE_FILES to the test files in ``folder``: their sizes, and their sha256 where the
+    real file has a published one (the others are checked by size and the recorded hash)."""
+    for key, remote in CANONICAL.items():
+        data = (folder / remote.filename).read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest() if remote.sha256 else None
+        monkeypatch.setitem(REMOTE_FILES, key, RemoteFile(remote.url, len(data), sha256))
 
 
 def build_mirror(folder: Path) -> Path:
@@ -159,14 +163,13 @@ def build_mirror(folder: Path) -> Path:
     build_pix2pix(folder / "maps.tar.gz", "maps", {"train": 2, "val": 1}, width=80)
     build_horse2zebra(folder / "horse2zebra.zip")
     build_mnist(folder / "mnist.npz")
-    write_manifest(folder)
     return folder
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Partial downloads, unfinished extractions and temporary files under ``folder``."""
+    """Unfinished extractions and temporary files under ``folder``."""
     return [str(path) for path in folder.rglob("*")
-            if path.name.endswith((".partial", "_extracted"))
+            if path.name.endswith("_extracted")
             or path.name.startswith(".") and path.suffix in (".npz", ".json")]
 
 
@@ -208,6 +211,7 @@ def mirror(tmp_path, monkeypatch, data_home, mirror_template) -> Path:
     for path in mirror_template.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(folder))
+    pin(folder, monkeypatch)
     return folder
 
 
@@ -249,9 +253,10 @@ def test_gtsrb_is_extracted_safely_converted_once_and_cached(mirror, data_home, 
                                                                  "00016"]
     caches = list(folder.glob("*.npz"))
     assert len(caches) == 1
-    recorded = json.loads((data_home / "recorded_sha256.json").read_text()) \
-        if (data_home / "recorded_sha256.json").exists() else {}
-    assert recorded == {}  # the mirror's manifest gave the hash: nothing to record
+    recorded = json.loads((data_home / "recorded_sha256.json").read_text())
+    train = mirror / "GTSRB_Final_Training_Images.zip"  # no published hash: the first one is kept
+    assert recorded == {train.resolve().as_uri(): {"sha256": hashlib.sha256(train.read_bytes()).hexdigest(),
+                                                   "size": train.stat().st_size}}
     monkeypatch.setenv("COURSE_DATA_MIRROR", str(mirror.parent / "empty"))  # no source at all
     images, labels = load_gtsrb(size=32)  # served from the cache
     assert len(images) == 12
@@ -266,9 +271,9 @@ def test_gtsrb_test_split_uses_the_label_archive(mirror, data_home):
         load_gtsrb(split="validation")
 
 
-def test_missing_class_folder_is_a_clear_error_and_leaves_nothing(mirror, data_home):
+def test_missing_class_folder_is_a_clear_error_and_leaves_nothing(mirror, data_home, monkeypatch):
     build_gtsrb_train(mirror / "GTSRB_Final_Training_Images.zip", class_ids=(1, 7, 14))
-    write_manifest(mirror)
+    pin(mirror, monkeypatch)
     with pytest.raises(DataFormatError, match="00016"):
         load_gtsrb(size=32)
     folder = data_home / "gtsrb"
@@ -312,9 +317,9 @@ def test_horse2zebra_gives_two_unpaired_domains(mirror, data_home):
     assert (len(test_horses), len(test_zebras)) == (1, 2)
 
 
-def test_cyclegan_archive_without_a_domain_folder_is_refused(mirror, data_home):
+def test_cyclegan_archive_without_a_domain_folder_is_refused(mirror, data_home, monkeypatch):
     build_horse2zebra(mirror / "horse2zebra.zip", {"trainA": 1, "testA": 1, "testB": 1})
-    write_manifest(mirror)
+    pin(mirror, monkeypatch)
     with pytest.raises(DataFormatError, match="trainB"):
         load_horse2zebra(size=32)
     assert not (data_home / "horse2zebra" / "horse2zebra.zip").exists()
@@ -328,9 +333,9 @@ def test_mnist_is_resized_like_the_offline_digits(mirror, data_home):
     assert load_mnist(size=28, split="test")[0].shape == (3, 28, 28, 1)
 
 
-def test_a_bad_mnist_file_is_refused_and_deleted(mirror, data_home):
+def test_a_bad_mnist_file_is_refused_and_deleted(mirror, data_home, monkeypatch):
     np.savez(mirror / "mnist.npz", x_train=np.zeros((2, 28, 28), np.uint8))
-    write_manifest(mirror)
+    pin(mirror, monkeypatch)
     with pytest.raises(DataFormatError, match="lacks"):
         load_mnist()
     assert not (data_home / "mnist" / "mnist.npz").exists()
@@ -422,28 +427,28 @@ def test_an_unreachable_mirror_also_falls_back(data_home, monkeypatch, capsys):
 # ----------------------------------------------------------------------------- bad archives
 
 
-def test_a_corrupt_archive_is_refused_and_deleted(mirror, data_home):
+def test_a_corrupt_archive_is_refused_and_deleted(mirror, data_home, monkeypatch):
     (mirror / "facades.tar.gz").write_bytes(b"\x1f\x8b\x08" + bytes(range(200)) * 20)
-    write_manifest(mirror)  # the hash matches: the archive itself is broken
+    pin(mirror, monkeypatch)  # the hash matches: the archive itself is broken
     with pytest.raises(DataFormatError, match="damaged|neither"):
         load_pix2pix("facades", size=32)
     folder = data_home / "facades"
     assert not (folder / "facades.tar.gz").exists() and not (folder / "extracted").exists()
+    assert json.loads((data_home / "recorded_sha256.json").read_text()) == {}  # its hash forgotten
     assert leftovers(data_home) == []
 
 
-def test_a_wrong_hash_is_refused_and_nothing_is_kept(mirror, data_home):
-    lines = (mirror / "SHA256SUMS").read_text().splitlines()
-    lines = [("0" * 64 + "  mnist.npz") if line.endswith(" mnist.npz") else line for line in lines]
-    (mirror / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+def test_a_wrong_hash_is_refused_and_nothing_is_kept(mirror, data_home, monkeypatch):
+    monkeypatch.setitem(REMOTE_FILES, "mnist", RemoteFile(CANONICAL["mnist"].url,
+                                                          REMOTE_FILES["mnist"].size, "0" * 64))
     with pytest.raises(DataIntegrityError, match="sha256"):
         load_mnist()
     assert not (data_home / "mnist" / "mnist.npz").exists()
     assert leftovers(data_home) == []
 
 
-def test_a_mirror_without_manifest_must_match_the_canonical_file(mirror, data_home):
-    (mirror / "SHA256SUMS").unlink()
+def test_a_mirror_must_serve_the_canonical_file(mirror, data_home, monkeypatch):
+    monkeypatch.setitem(REMOTE_FILES, "mnist", CANONICAL["mnist"])
     with pytest.raises(DataIntegrityError, match="11,490,434"):
         load_mnist()  # the tiny test file is not Keras' mnist.npz
     assert leftovers(data_home) == [] and not (data_home / "mnist" / "mnist.npz").exists()
@@ -474,16 +479,16 @@ def _hardlink(name: str, target: str) -> tarfile.TarInfo:
 @pytest.mark.parametrize(
     ("member", "data", "message"),
     [
-        (tarfile.TarInfo("facades/../../evil.txt"), b"gotcha", r"'\.\.'"),
-        (tarfile.TarInfo("/tmp/evil-absolute.txt"), b"gotcha", "absolute"),
-        (_symlink("facades/train/2.jpg", "/etc/passwd"), b"", "link"),
-        (_hardlink("facades/train/3.jpg", "/etc/passwd"), b"", "link"),
+        (tarfile.TarInfo("facades/../../evil.txt"), b"gotcha", r"facades/\.\./\.\./evil.txt"),
+        (tarfile.TarInfo("/tmp/evil-absolute.txt"), b"gotcha", "/tmp/evil-absolute.txt"),
+        (_symlink("facades/train/2.jpg", "/etc/passwd"), b"", "facades/train/2.jpg"),
+        (_hardlink("facades/train/3.jpg", "/etc/passwd"), b"", "facades/train/3.jpg"),
     ],
     ids=["dot-dot", "absolute", "symlink", "hardlink"],
 )
-def test_unsafe_tar_members_are_refused(mirror, data_home, tmp_path, member, data, message):
+def test_unsafe_tar_members_are_refused(mirror, data_home, tmp_path, member, data, message, monkeypatch):
     _tar_with(mirror / "facades.tar.gz", member, data)
-    write_manifest(mirror)
+    pin(mirror, monkeypatch)
     with pytest.raises(UnsafeArchiveError, match=message):
         load_pix2pix("facades", size=32)
     assert not (data_home / "facades" / "facades.tar.gz").exists()
@@ -492,23 +497,24 @@ def test_unsafe_tar_members_are_refused(mirror, data_home, tmp_path, member, dat
     assert leftovers(data_home) == []
 
 
-def test_a_symlink_in_a_zip_is_refused(mirror, data_home):
+def test_a_symlink_in_a_zip_is_never_made_a_link(mirror, data_home, monkeypatch):
     with zipfile.ZipFile(mirror / "horse2zebra.zip", "w") as archive:
         archive.writestr("horse2zebra/trainA/a.jpg", jpeg(Image.new("RGB", (8, 8))))
         link = zipfile.ZipInfo("horse2zebra/trainB/b.jpg")
         link.external_attr = (0o120777 << 16)
         archive.writestr(link, "/etc/passwd")
-    write_manifest(mirror)
-    with pytest.raises(UnsafeArchiveError, match="symbolic link"):
+    pin(mirror, monkeypatch)
+    with pytest.raises(DataFormatError, match="Cannot read the image"):  # a file holding the target
         load_horse2zebra(size=32)
     assert not (data_home / "horse2zebra" / "horse2zebra.zip").exists()
+    assert not [path for path in data_home.rglob("*") if path.is_symlink()]
 
 
-def test_an_absolute_zip_member_is_refused(mirror, data_home):
+def test_an_absolute_zip_member_is_refused(mirror, data_home, monkeypatch):
     with zipfile.ZipFile(mirror / "GTSRB_Final_Training_Images.zip", "w") as archive:
         archive.writestr("/GTSRB/Final_Training/Images/00001/GT-00001.csv", CSV_HEADER)
-    write_manifest(mirror)
-    with pytest.raises(UnsafeArchiveError, match="absolute"):
+    pin(mirror, monkeypatch)
+    with pytest.raises(UnsafeArchiveError, match="outside the extraction folder"):
         load_gtsrb()
     assert leftovers(data_home) == []
 
@@ -536,10 +542,10 @@ def test_fetch_prints_what_it_holds_as_text_and_json(mirror, data_home, capsys):
 def test_fetch_reports_problems_without_a_traceback(data_home, capsys, monkeypatch):
     assert main(["fetch", "mnist"]) == 1  # no network in tests
     err = capsys.readouterr().err  # get_file's "Downloading data from ..." comes first
-    assert err.splitlines()[-1].startswith("error: Could not download") and "Traceback" not in err
+    assert err.splitlines()[-1].startswith("error: no network: could not download") and "Traceback" not in err
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "cifar10"])
     assert exit_info.value.code == 2
     monkeypatch.setenv("COURSE_DATA_MIRROR", "/no/such/folder")
     assert main(["fetch", "mnist"]) == 1
-    assert "neither an http(s) URL nor an existing folder" in capsys.readouterr().err
+    assert "neither a URL nor an existing folder" in capsys.readouterr().err

@@ -25,12 +25,10 @@ import numpy as np
 from course_utils.config import data_dir, shipped_data_dir
 from course_utils.data import load_gtsrb, load_horse2zebra, load_mnist, load_pix2pix
 from course_utils.data.catalog import OFFLINE_OF
-from course_utils.data.cyclegan_sets import SPLITS as HORSE2ZEBRA_SPLITS
+from course_utils.data.download import REMOTE_FILES
 from course_utils.data.gtsrb import GTSRB_CLASS_IDS
-from course_utils.data.mnist import SPLITS as MNIST_SPLITS
-from course_utils.data.pix2pix_sets import PIX2PIX_DIRECTIONS, PIX2PIX_SPLITS
+from course_utils.data.real_sets import HORSE2ZEBRA_SPLITS, MNIST_SPLITS, PIX2PIX_DIRECTIONS, PIX2PIX_SPLITS
 from course_utils.data.sign_templates import SIGN_CLASSES
-from course_utils.data.sources import REMOTE_FILES
 
 # name -> (description, notebooks); the online sets are the keys of OFFLINE_OF.
 DATA_SETS: dict[str, tuple[str, str]] = {

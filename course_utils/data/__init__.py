@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from course_utils.data.catalog import load
 from course_utils.data.colorization import colorization_pairs, to_grey
-from course_utils.data.cyclegan_sets import load_horse2zebra
 from course_utils.data.digit_images import digits
-from course_utils.data.errors import (
+from course_utils.data.download import (
     DataFormatError,
     DataIntegrityError,
     DataSetError,
@@ -29,9 +28,8 @@ from course_utils.data.errors import (
 )
 from course_utils.data.gtsrb import load_gtsrb
 from course_utils.data.mixtures import FGAN_MIXTURE, GaussianMixture1D
-from course_utils.data.mnist import load_mnist
 from course_utils.data.pipelines import as_dataset, from_tanh_range, to_tanh_range
-from course_utils.data.pix2pix_sets import PIX2PIX_DIRECTIONS, load_pix2pix
+from course_utils.data.real_sets import PIX2PIX_DIRECTIONS, load_horse2zebra, load_mnist, load_pix2pix
 from course_utils.data.points import (
     grid_modes,
     grid_of_gaussians,

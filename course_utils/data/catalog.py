@@ -1,5 +1,5 @@
-"""``load(name, source)``: one parameter switches a notebook between offline (generated) data and the real data set, with the offline data as the
-fallback when there is no network.
+"""``load(name, source)``: one parameter switches a notebook between offline (generated) data
+and the real data set, with the offline data as the fallback when there is no network.
 
 Pairs (offline default <-> online data set, same arrays and shapes):
 
@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.data import cyclegan_sets, gtsrb, mnist, pix2pix_sets
 from course_utils.checks import make_rng, whole_number
 from course_utils.data.digit_images import digits
-from course_utils.data.errors import DownloadError, UnknownDataSetError
+from course_utils.data.download import DownloadError, UnknownDataSetError
+from course_utils.data.gtsrb import GTSRB_CLASS_IDS, load_gtsrb
+from course_utils.data.real_sets import load_horse2zebra, load_mnist, load_pix2pix
 from course_utils.data.sign_renderer import road_signs, sign_class_indices
 from course_utils.data.shapes import circles, circles_to_rectangles, squares
 from course_utils.data.sign_templates import SIGN_CLASSES
@@ -94,18 +95,18 @@ def _online(name: str, options: dict[str, Any]) -> tuple[np.ndarray, ...]:
     split = options.get("split", "train")
     if name == "gtsrb":
         classes = options.get("classes")
-        gtsrb_ids = tuple(gtsrb.GTSRB_CLASS_IDS[SIGN_CLASSES[index]]
+        gtsrb_ids = tuple(GTSRB_CLASS_IDS[SIGN_CLASSES[index]]
                           for index in sign_class_indices(classes))
-        arrays = gtsrb.load_gtsrb(classes=gtsrb_ids, size=options.get("size", 32), split=split,
+        arrays = load_gtsrb(classes=gtsrb_ids, size=options.get("size", 32), split=split,
                                   border=options.get("border", 0.1))
         return _subset(arrays, n, seed)
     if name == "mnist":
-        return _subset(mnist.load_mnist(size=options.get("size", 32), split=split), n, seed)
+        return _subset(load_mnist(size=options.get("size", 32), split=split), n, seed)
     if name in ("facades", "maps"):
-        arrays = pix2pix_sets.load_pix2pix(name, size=options.get("size", 64), split=split,
+        arrays = load_pix2pix(name, size=options.get("size", 64), split=split,
                                            direction=options.get("direction"))
         return _subset(arrays, n, seed)
-    arrays = cyclegan_sets.load_horse2zebra(size=options.get("size", 64), split=split)
+    arrays = load_horse2zebra(size=options.get("size", 64), split=split)
     return _subset(arrays, n, seed, together=False)
 
 
@@ -162,8 +163,6 @@ def load(name: str, source: str = "offline", **options: Any) -> tuple[np.ndarray
     except DownloadError as error:
         print(
             f"Could not fetch the {online_name} data set: {error}\n"
-            f"Using the offline '{offline_name}' data instead, so everything below still runs. "
-            f"Connect to the internet (or set COURSE_DATA_MIRROR) and run this cell again "
-            f"to use {online_name}."
+            f"Using the offline '{offline_name}' data instead, so everything below still runs."
         )
         return _offline(offline_name, options)

@@ -1,127 +1,302 @@
-"""Fetch one remote file into a data set's folder with ``keras.utils.get_file``, then check it.
+"""Fetching the real data sets' files with ``keras.utils.get_file``: where they come from, what
+they must match, and safe extraction.
 
-``get_file`` downloads (http, https or a mirror's ``file://`` URL, with a progress bar), checks
-the sha256 when one is known, and deletes its file when the transfer fails. What it does not do
-is done here: the file is fetched under a temporary name (``NAME.partial``, always fetched afresh)
-and renamed only after its size and sha256 match, so a killed download never leaves a file
-that a later run takes for a good one; a file that fails a check is deleted; a transfer cut off
-midway is tried again; failures become :class:`DownloadError` with what to do.
+``get_file`` downloads (http, https, or ``file://`` from a mirror folder, with a progress bar),
+checks a sha256, deletes what it was writing when the transfer fails, and extracts zip and tar
+archives, skipping members that would land outside the folder. The course adds:
+
+- pinned sizes and sha256 (:data:`REMOTE_FILES`); where no hash is published, the hash of the
+  first download is recorded (``recorded_sha256.json`` in the data folder, keyed by URL) and
+  later downloads must match it;
+- ``COURSE_DATA_MIRROR``, a base URL or a local folder holding byte-identical copies with the
+  canonical names, used instead of the canonical host;
+- one clear :class:`DownloadError` (no network, HTTP error, cut-off transfer, file missing from
+  the mirror) and :class:`DataIntegrityError` (wrong size or sha256), never a bare traceback;
+- no half-written file taken for data: a file cut off by a killed run has the wrong size and is
+  fetched again; a file that fails a check is deleted; an archive is extracted into a
+  temporary folder renamed into place only when complete;
+- an archive holding a member that would land outside the folder is refused as a whole
+  (``get_file`` would skip the member with a warning) and deleted.
 
 Example:
-    >>> from course_utils.config import data_dir
-    >>> from course_utils.data.sources import REMOTE_FILES
-    >>> fetch_file(REMOTE_FILES["mnist"], data_dir("mnist"))  # doctest: +SKIP
-    PosixPath('.../mnist/mnist.npz')
+    >>> REMOTE_FILES["mnist"].filename
+    'mnist.npz'
+    >>> archive, folder = fetch_and_extract("facades", REMOTE_FILES["facades"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import http.client
+import hashlib
+import json
 import os
+import shutil
 import socket
+import tarfile
 import urllib.error
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from course_utils.data.checksums import MANIFEST_NAME, record_hash, sha256_of
-from course_utils.data.errors import DataIntegrityError, DownloadError
-from course_utils.data.mirror import MIRROR_VARIABLE, Source, resolve_source
-from course_utils.data.sources import RemoteFile
+from course_utils.config import data_dir
+from course_utils.files import atomic_output
 
-ATTEMPTS = 3
+MIRROR_VARIABLE = "COURSE_DATA_MIRROR"
+RECORD_FILE_NAME = "recorded_sha256.json"
 STALL_SECONDS = 30  # a connection silent this long counts as cut off (get_file has no timeout)
-PARTIAL_SUFFIX = ".partial"
+_DAMAGED = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, OSError)
 
 
-def _failure(error: BaseException) -> tuple[str, bool]:
-    """Why a transfer failed, and whether another attempt may help (it was cut off midway)."""
+class DataSetError(ValueError):
+    """Base class for every data-set problem in ``course_utils.data``."""
+
+
+class UnknownDataSetError(DataSetError):
+    """A data-set name that the course does not know."""
+
+
+class DownloadError(DataSetError):
+    """A file could not be fetched: no network, a refused connection, or an HTTP error."""
+
+
+class DataIntegrityError(DataSetError):
+    """A downloaded file has the wrong size or sha256 (truncated, corrupted or changed)."""
+
+
+class UnsafeArchiveError(DataSetError):
+    """An archive holds a member that would land outside its folder."""
+
+
+class DataFormatError(DataSetError):
+    """A file is not in the expected format (damaged archive, missing folder or column)."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One downloadable file: canonical URL, size in bytes and sha256 (``None`` if unpublished).
+
+    Example:
+        >>> RemoteFile("https://example.org/a/b.zip", 10, None).filename
+        'b.zip'
+    """
+
+    url: str
+    size: int
+    sha256: str | None
+
+    @property
+    def filename(self) -> str:
+        """The last part of the URL: the file's name in the cache and on a mirror."""
+        return self.url.rsplit("/", 1)[-1]
+
+
+_GTSRB = "https://sid.erda.dk/public/archives/daaeac0d7ce1152aea9b61d9f1e19370/"
+_PIX2PIX = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/"
+# Sizes are the servers' Content-Length; hashes the published ones (keras.datasets.mnist's for MNIST).
+REMOTE_FILES: dict[str, RemoteFile] = {
+    "gtsrb_train": RemoteFile(_GTSRB + "GTSRB_Final_Training_Images.zip", 276_294_756, None),
+    "gtsrb_test_images": RemoteFile(
+        _GTSRB + "GTSRB_Final_Test_Images.zip", 88_978_620,
+        "48ba6fab7e877eb64eaf8de99035b0aaecfbc279bee23e35deca4ac1d0a837fa"),
+    "gtsrb_test_labels": RemoteFile(
+        _GTSRB + "GTSRB_Final_Test_GT.zip", 99_620,
+        "f94e5a7614d75845c74c04ddb26b8796b9e483f43541dd95dd5b726504e16d6d"),
+    "facades": RemoteFile(_PIX2PIX + "facades.tar.gz", 30_168_306, None),
+    "maps": RemoteFile(_PIX2PIX + "maps.tar.gz", 250_242_400, None),
+    "horse2zebra": RemoteFile(
+        "https://efrosgans.eecs.berkeley.edu/cyclegan/datasets/horse2zebra.zip", 116_867_962,
+        "a74d9d392eecca9966b51287a76ca126af473d9de4f3e8fc0e9cda08fa1730a1"),
+    "mnist": RemoteFile(
+        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz", 11_490_434,
+        "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"),
+}
+
+
+def source_url(remote: RemoteFile) -> str:
+    """Where ``remote`` is fetched from: its canonical URL, or its name on the mirror.
+
+    Example:
+        >>> import os
+        >>> os.environ[MIRROR_VARIABLE] = "http://classroom/data/"
+        >>> source_url(REMOTE_FILES["mnist"])
+        'http://classroom/data/mnist.npz'
+        >>> del os.environ[MIRROR_VARIABLE]
+    """
+    mirror = os.environ.get(MIRROR_VARIABLE, "").strip()
+    if not mirror:
+        return remote.url
+    if "://" in mirror:
+        return f"{mirror.rstrip('/')}/{remote.filename}"
+    folder = Path(mirror).expanduser()
+    if not folder.is_dir():
+        raise DownloadError(
+            f"{MIRROR_VARIABLE}={mirror!r} is neither a URL nor an existing folder. Point it at a "
+            "base URL (http://host/path) or a folder holding the data files, or unset it to use "
+            "the canonical sources.")
+    return (folder.resolve() / remote.filename).as_uri()
+
+
+def sha256_of(path: Path) -> str:
+    """The hex sha256 of a file (``get_file`` checks hashes but does not return them)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _records() -> dict[str, dict[str, object]]:
+    """{URL: {"sha256": ..., "size": ...}} of the first downloads where no hash is published."""
+    path = data_dir() / RECORD_FILE_NAME
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+    except (OSError, ValueError, TypeError) as error:
+        raise DataFormatError(f"{path} is not readable JSON ({error}). It lists the hashes of "
+                              "first downloads; delete it to start a fresh record.") from error
+
+
+def _write_records(records: dict[str, dict[str, object]]) -> None:
+    with atomic_output(data_dir() / RECORD_FILE_NAME) as temporary:
+        temporary.write_text(json.dumps(records, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def _download_error(origin: str, error: BaseException) -> DownloadError:
+    """``get_file``'s failure (a bare ``Exception`` wrapping urllib's) as what to do."""
     cause = error.__context__ if type(error) is Exception and error.__context__ else error
     if isinstance(cause, urllib.error.HTTPError):
-        return f"HTTP {cause.code} {cause.reason}", False
-    if isinstance(cause, urllib.error.ContentTooShortError):
-        return "the transfer stopped before the end", True
-    if isinstance(cause, urllib.error.URLError):
-        return str(cause.reason), False
-    return f"{type(cause).__name__}: {cause}", isinstance(cause, (OSError, http.client.HTTPException))
-
-
-def _message(source: Source, name: str, reason: str, cut_off: bool) -> str:
-    if cut_off:
-        return (f"Could not download {source.origin} in {ATTEMPTS} attempts: {reason}. "
-                "Try again later.")
-    if source.origin.startswith("file:"):
-        return (f"Could not copy {name} from the mirror folder ({reason}). Copy it there, or "
-                f"unset {MIRROR_VARIABLE} to use the canonical source.")
-    if reason.startswith("HTTP "):
-        return f"Could not download {source.origin}: {reason}. Check the URL or try again later."
-    return (f"Could not download {source.origin} ({reason}). Are you online? Connect and run "
-            f"again; instructors with a local copy can set {MIRROR_VARIABLE}.")
-
-
-def _check_size(path: Path, source: Source, name: str) -> None:
-    size = path.stat().st_size
-    if source.size is not None and size != source.size:
-        raise DataIntegrityError(
-            f"{name} from {source.origin} has {size:,} bytes, not the expected {source.size:,}: "
-            "the download is truncated or it is a different file. It was deleted; run again to "
-            "download it afresh."
-            + (f" (A mirror can list its own files' hashes in {MANIFEST_NAME}.)"
-               if source.from_mirror else "")
-        )
-
-
-def _get(source: Source, partial: Path, name: str) -> None:
-    """Download ``source`` to ``partial`` with ``get_file``, checking size and sha256."""
-    from keras.utils import get_file  # noqa: PLC0415 - keeps `import course_utils.data` light
-
-    for attempt in range(1, ATTEMPTS + 1):
-        previous_timeout = socket.getdefaulttimeout()
-        socket.setdefaulttimeout(STALL_SECONDS)
-        try:
-            get_file(fname=partial.name, origin=source.origin, file_hash=source.sha256,
-                     hash_algorithm="sha256", cache_dir=str(partial.parent),
-                     cache_subdir=str(partial.parent), force_download=True)
-            break
-        except Exception as error:  # noqa: BLE001 - get_file raises a bare Exception
-            if partial.is_file():  # only the hash check leaves the file in place
-                _check_size(partial, source, name)
-                raise DataIntegrityError(
-                    f"{name} from {source.origin} does not have the expected sha256 "
-                    f"{source.sha256}: the file is corrupt or has changed. It was deleted; run "
-                    "again to download it afresh, and if this persists, report it."
-                ) from error
-            reason, cut_off = _failure(error)
-            if not cut_off or attempt == ATTEMPTS:
-                raise DownloadError(_message(source, name, reason, cut_off)) from error
-        finally:
-            socket.setdefaulttimeout(previous_timeout)
-    _check_size(partial, source, name)
+        return DownloadError(f"Could not download {origin}: the server answered HTTP {cause.code} "
+                             f"{cause.reason}. Check the URL ({MIRROR_VARIABLE}?) or try again later.")
+    if isinstance(cause, (urllib.error.ContentTooShortError, TimeoutError, ConnectionError)):
+        return DownloadError(f"The download of {origin} stopped before the end ({cause}). "
+                             "Nothing was kept; run the cell again.")
+    if origin.startswith("file:"):
+        return DownloadError(f"The mirror folder has no {origin.rsplit('/', 1)[-1]} ({cause}). Copy "
+                             f"it there, or unset {MIRROR_VARIABLE} to use the canonical source.")
+    return DownloadError(f"no network: could not download {origin} ({getattr(cause, 'reason', cause)})."
+                         " Connect to the internet and run again, or set "
+                         f"{MIRROR_VARIABLE} to a folder or server holding the file.")
 
 
 def fetch_file(remote: RemoteFile, folder: Path) -> Path:
-    """Return ``folder / remote.filename``, downloading and checking it first if it is missing.
-
-    A file already there was checked when it arrived and is used as it is.
+    """Return ``folder / remote.filename``, downloading it first unless a good copy is there.
 
     Raises:
-        DownloadError: no network, a refused request, or a mirror without the file.
-        DataIntegrityError: wrong size or sha256 (nothing is kept).
+        DownloadError: no network, an HTTP error, a cut-off transfer, a mirror without the file.
+        DataIntegrityError: wrong size or sha256 (the file is deleted).
 
     Example:
-        >>> from course_utils.data.sources import RemoteFile
-        >>> fetch_file(RemoteFile("https://example.org/x.zip", 1, None), folder)  # doctest: +SKIP
+        >>> fetch_file(REMOTE_FILES["mnist"], data_dir("mnist"))  # doctest: +SKIP
+        PosixPath('.../mnist/mnist.npz')
     """
+    from keras.utils import get_file  # noqa: PLC0415 - keeps `import course_utils.data` light
+
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / remote.filename
-    if final.is_file():
-        return final
-    source = resolve_source(remote)
-    partial = folder / (remote.filename + PARTIAL_SUFFIX)
+    path, origin = folder / remote.filename, source_url(remote)
+    if path.is_file() and path.stat().st_size != remote.size:
+        path.unlink()  # cut off by a run that was killed
+    expected = remote.sha256 or _records().get(origin, {}).get("sha256")
+    previous_timeout = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(STALL_SECONDS)
+    hash_failed = False
+    try:  # an absolute cache_subdir: get_file would fall back to /tmp/.keras for a new folder
+        get_file(fname=path.name, origin=origin, file_hash=expected, hash_algorithm="sha256",
+                 cache_dir=str(folder), cache_subdir=str(folder))
+    except ValueError:  # get_file's hash check, which keeps the file
+        hash_failed = True
+    except Exception as error:  # noqa: BLE001 - get_file raises a bare Exception
+        raise _download_error(origin, error) from error
+    finally:
+        socket.setdefaulttimeout(previous_timeout)
+    size = path.stat().st_size
+    if size != remote.size or hash_failed:
+        path.unlink()
+        problem = f"it has {size:,} bytes, not {remote.size:,}" if size != remote.size \
+            else f"its sha256 is not {expected}"
+        raise DataIntegrityError(
+            f"{path.name} from {origin} is not the expected file: {problem}. The download was cut "
+            "off, or the file is corrupt or has changed. It was deleted; run again to download it "
+            "afresh, and if this persists, report it.")
+    if expected is None:
+        _write_records({**_records(), origin: {"sha256": sha256_of(path), "size": size}})
+    return path
+
+
+def extract(archive: Path, target: Path) -> Path:
+    """Extract ``archive`` (zip or tar) into the folder ``target`` with ``get_file``.
+
+    Raises:
+        UnsafeArchiveError: a member would land outside the folder (nothing is kept).
+        DataFormatError: the file is no archive or is damaged (nothing is kept).
+
+    Example:
+        >>> extract(data_dir("facades") / "facades.tar.gz", data_dir("facades") / "x")  # doctest: +SKIP
+    """
+    from keras.utils import get_file  # noqa: PLC0415
+
+    working = archive.parent / f"{archive.name.split('.')[0]}_extracted"  # get_file's choice
+    shutil.rmtree(working, ignore_errors=True)  # left by an extraction that was killed
     try:
-        _get(source, partial, remote.filename)
-        if source.sha256 is None:
-            record_hash(source.origin, sha256_of(partial), partial.stat().st_size)
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return final
+        with warnings.catch_warnings():  # get_file only warns on these: make them errors
+            warnings.filterwarnings("error", "(Skipping invalid path|Could not extract)")
+            get_file(fname=archive.name, origin=archive.as_uri(), extract=True,
+                     cache_dir=str(archive.parent), cache_subdir=str(archive.parent))
+        working.rename(target)
+    except UserWarning as warning:
+        if "Skipping" not in str(warning):
+            raise DataFormatError(f"{archive.name} is neither a zip nor a tar archive (damaged "
+                                  "download?).") from warning
+        raise UnsafeArchiveError(f"{archive.name} holds a member that would land outside the "
+                                 f"extraction folder ({warning}); the archive was rejected.") from warning
+    except tarfile.FilterError as error:  # links and devices that tarfile's "data" filter refuses
+        raise UnsafeArchiveError(f"{archive.name}: {error}; the archive was rejected.") from error
+    except _DAMAGED as error:
+        raise DataFormatError(f"{archive.name} is damaged and cannot be extracted ({error}).") from error
+    finally:
+        shutil.rmtree(working, ignore_errors=True)
+    return target
+
+
+@contextmanager
+def discard_if_unusable(*paths: Path) -> Iterator[None]:
+    """On a damaged or unsafe archive, delete ``paths`` (files with their recorded hashes,
+    extracted folders), then re-raise with what to do.
+
+    Example:
+        >>> with discard_if_unusable(data_dir("mnist") / "mnist.npz"):  # doctest: +SKIP
+        ...     raise DataFormatError("mnist.npz lacks x_train.")
+    """
+    try:
+        yield
+    except (DataFormatError, UnsafeArchiveError) as error:
+        files = [path for path in paths if path.is_file()]
+        hashes = {sha256_of(path) for path in files}
+        records = _records()
+        kept = {url: record for url, record in records.items() if record.get("sha256") not in hashes}
+        if len(kept) != len(records):
+            _write_records(kept)
+        for path in paths:
+            path.unlink() if path.is_file() else shutil.rmtree(path, ignore_errors=True)
+        raise type(error)(
+            f"{error} Deleted {', '.join(path.name for path in files) or 'nothing'} from the "
+            "cache; run again to download afresh. If the problem persists, the source (or your "
+            "mirror) serves a bad file.") from error
+
+
+def fetch_and_extract(name: str, remote: RemoteFile, folder_name: str = "extracted") -> tuple[Path, Path]:
+    """Fetch ``remote`` into ``data_dir(name)`` and extract it there once: (archive, folder).
+
+    Example:
+        >>> fetch_and_extract("horse2zebra", REMOTE_FILES["horse2zebra"])[1].name  # doctest: +SKIP
+        'extracted'
+    """
+    folder = data_dir(name)
+    extracted = folder / folder_name
+    if extracted.is_dir():
+        return folder / remote.filename, extracted
+    archive = fetch_file(remote, folder)
+    with discard_if_unusable(archive, extracted):
+        extract(archive, extracted)
+    return archive, extracted

@@ -4,12 +4,12 @@ Stallkamp, Schlipsing, Salmen, Igel: "Man vs. computer: Benchmarking machine lea
 algorithms for traffic sign recognition", Neural Networks 32, 2012. No licence is published;
 the authors ask for this citation. The images are never shipped with the course.
 
-Training archive layout: ``GTSRB/Final_Training/Images/000CC/`` per class ``CC`` with P6 PPM
-images and ``GT-000CC.csv`` (``;``-separated: ``Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;
-Roi.Y2;ClassId``). Test: ``GTSRB/Final_Test/Images/NNNNN.ppm`` with labels in a second archive,
-``GT-final_test.csv``. Each image is cropped to its ROI (the sign's bounding box) widened by
-``border`` (10% of the ROI's size on each side by default, the framing of the offline
-renderer; 0 crops tight to the sign), resized to ``size`` and cached.
+Training archive: ``GTSRB/Final_Training/Images/000CC/`` per class ``CC``, P6 PPM images and
+``GT-000CC.csv`` (``;``-separated: ``Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;
+ClassId``). Test: ``GTSRB/Final_Test/Images/NNNNN.ppm``, labels in a second archive
+(``GT-final_test.csv``). Each image is cropped to its ROI (the sign's bounding box) widened by
+``border`` (10% of the ROI's size on each side by default, the offline renderer's framing; 0
+crops tight to the sign), resized to ``size`` and cached.
 
 Example:
     >>> images, labels = load_gtsrb(classes=(1,), size=32)  # doctest: +SKIP
@@ -27,18 +27,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from course_utils.config import data_dir
 from course_utils.checks import whole_number
-from course_utils.data.archives import discard_if_unusable, fetch_and_extract
-from course_utils.data.errors import DataFormatError
-from course_utils.data.image_folders import open_rgb
-from course_utils.data.npz_cache import cached_arrays
+from course_utils.config import data_dir
+from course_utils.data.download import REMOTE_FILES, DataFormatError, discard_if_unusable, fetch_and_extract
+from course_utils.data.real_sets import cached_arrays, open_rgb
 from course_utils.data.resizing import resize_uint8_image
 from course_utils.data.sign_renderer import GTSRB_CLASS_IDS
 from course_utils.data.sign_templates import SIGN_CLASSES
-from course_utils.data.sources import REMOTE_FILES
 
-NAME = "gtsrb"
 SPLITS = ("train", "test")
 CSV_COLUMNS = ("Filename", "Width", "Height", "Roi.X1", "Roi.Y1", "Roi.X2", "Roi.Y2", "ClassId")
 COURSE_LABEL_OF_GTSRB_ID: dict[int, int] = {
@@ -52,8 +48,8 @@ def read_annotations(path: Path, folder: Path) -> list[Row]:
     """Read a GTSRB ``;``-separated annotation file: one (image path, ROI, class id) per row.
 
     Example:
-        >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp()); csv_file = folder / "GT-00001.csv"
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp()); csv_file = folder / "GT-00001.csv"
         >>> _ = csv_file.write_text(";".join(CSV_COLUMNS) + "\\n00000_00000.ppm;29;30;5;6;24;25;1\\n")
         >>> read_annotations(csv_file, folder)[0][1:]
         ((5, 6, 24, 25), 1)
@@ -76,8 +72,7 @@ def read_annotations(path: Path, folder: Path) -> list[Row]:
     return rows
 
 
-def crop_sign(image: Image.Image, roi: tuple[int, int, int, int], border: float,
-              size: int) -> np.ndarray:
+def crop_sign(image: Image.Image, roi: tuple[int, int, int, int], border: float, size: int) -> np.ndarray:
     """Crop ``image`` to the ROI ``(x1, y1, x2, y2)`` (inclusive) widened by ``border``, resize.
 
     Example:
@@ -97,21 +92,20 @@ def crop_sign(image: Image.Image, roi: tuple[int, int, int, int], border: float,
 def _rows(split: str) -> tuple[list[Path], list[Row]]:
     """The split's rows, and the archives and folders to delete if they prove unusable."""
     if split == "train":
-        archive, extracted = fetch_and_extract(NAME, REMOTE_FILES["gtsrb_train"], "extracted_train")
-        rows = []
-        with discard_if_unusable(archive, extracted):
+        paths = [*fetch_and_extract("gtsrb", REMOTE_FILES["gtsrb_train"], "extracted_train")]
+        images, rows = paths[1] / "GTSRB" / "Final_Training" / "Images", []
+        with discard_if_unusable(*paths):
             for gtsrb_id in _COURSE_IDS:
-                folder = extracted / "GTSRB" / "Final_Training" / "Images" / f"{gtsrb_id:05d}"
-                if not (folder / f"GT-{gtsrb_id:05d}.csv").is_file():
+                labels_file = images / f"{gtsrb_id:05d}" / f"GT-{gtsrb_id:05d}.csv"
+                if not labels_file.is_file():
                     raise DataFormatError(
-                        f"The GTSRB training archive has no class folder GTSRB/Final_Training/"
-                        f"Images/{gtsrb_id:05d}/ with its GT-{gtsrb_id:05d}.csv (class {gtsrb_id}, "
-                        f"{SIGN_CLASSES[COURSE_LABEL_OF_GTSRB_ID[gtsrb_id]]})."
-                    )
-                rows += read_annotations(folder / f"GT-{gtsrb_id:05d}.csv", folder)
-        return [archive, extracted], rows
-    paths = [*fetch_and_extract(NAME, REMOTE_FILES["gtsrb_test_images"], "extracted_test_images"),
-             *fetch_and_extract(NAME, REMOTE_FILES["gtsrb_test_labels"], "extracted_test_labels")]
+                        f"The GTSRB training archive has no GTSRB/Final_Training/Images/"
+                        f"{gtsrb_id:05d}/GT-{gtsrb_id:05d}.csv (class {gtsrb_id}, "
+                        f"{SIGN_CLASSES[COURSE_LABEL_OF_GTSRB_ID[gtsrb_id]]}).")
+                rows += read_annotations(labels_file, labels_file.parent)
+        return paths, rows
+    paths = [*fetch_and_extract("gtsrb", REMOTE_FILES["gtsrb_test_images"], "extracted_test_images"),
+             *fetch_and_extract("gtsrb", REMOTE_FILES["gtsrb_test_labels"], "extracted_test_labels")]
     labels_file, folder = paths[3] / "GT-final_test.csv", paths[1] / "GTSRB" / "Final_Test" / "Images"
     with discard_if_unusable(*paths):
         if not labels_file.is_file() or not folder.is_dir():
@@ -160,7 +154,7 @@ def load_gtsrb(classes: Sequence[int | str] | int | str | None = (1, 7, 14, 16),
                 images[index] = crop_sign(open_rgb(path), roi, border, size)
         return {"images": images, "gtsrb_ids": np.array([row[2] for row in rows], dtype=np.int64)}
 
-    cache = data_dir(NAME) / f"gtsrb_{split}_{size}px_border{round(border * 100):02d}.npz"
+    cache = data_dir("gtsrb") / f"gtsrb_{split}_{size}px_border{round(border * 100):02d}.npz"
     arrays = cached_arrays(cache, ("images", "gtsrb_ids"), build)
     keep = np.isin(arrays["gtsrb_ids"], wanted)
     labels = [COURSE_LABEL_OF_GTSRB_ID[int(i)] for i in arrays["gtsrb_ids"][keep]]
