@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from course_utils import checks, environment
-from course_utils.plots import prepare_images
+from course_utils.plots import image_png, prepare_images
 
 __all__ = ["FakeOrRealGame", "GameOverError", "Round", "make_rounds"]
 
@@ -124,28 +123,6 @@ def make_rounds(
     items = [Round(real_shown[i], True, p) for i, p in zip(real_chosen, real_probabilities)]
     items += [Round(fake_shown[i], False, p) for i, p in zip(fake_chosen, fake_probabilities)]
     return [items[i] for i in rng.permutation(len(items))]
-
-
-def image_png(image: np.ndarray, pixels: int) -> bytes:
-    """Encode one ``(H, W, C)`` image in ``[0, 1]`` as PNG, enlarged to ``pixels`` wide without smoothing.
-
-    Nearest-neighbour enlarging keeps the pixels visible: the player sees what D sees.
-
-    Example:
-        >>> image_png(np.zeros((8, 8, 3)), pixels=32)[:4]
-        b'\\x89PNG'
-    """
-    from PIL import Image
-
-    array = np.asarray(image, dtype="float32")
-    if array.ndim != 3 or array.shape[-1] not in (1, 3):
-        raise ValueError(f"image_png takes one image (H, W, 1) or (H, W, 3); got shape {array.shape}.")
-    values = np.round(np.clip(array, 0.0, 1.0) * 255).astype("uint8")
-    picture = Image.fromarray(values[..., 0] if values.shape[-1] == 1 else values)
-    height = max(1, round(pixels * array.shape[0] / array.shape[1]))
-    buffer = io.BytesIO()
-    picture.resize((pixels, height), Image.Resampling.NEAREST).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def _share(right: list[bool]) -> float:

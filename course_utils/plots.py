@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -108,8 +109,7 @@ def images_to_grid(
     prepared = prepare_images(images, value_range)
     count, height, width, channels = prepared.shape
     columns = _columns_for(count, columns)
-    if padding < 0:
-        raise ValueError(f"padding must be 0 or more pixels, got {padding}.")
+    padding = checks.whole_number(padding, "padding", minimum=0)
     rows = -(-count // columns)
     if channels == 1:
         prepared = np.repeat(prepared, 3, axis=-1)
@@ -165,12 +165,32 @@ def plot_image_grid(
 
 
 def _show_image(axis: Axes, image: np.ndarray) -> None:
-    if image.shape[-1] == 1:
-        axis.imshow(image[..., 0], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
-    else:
-        axis.imshow(image, interpolation="nearest")
-    axis.set_xticks([])
-    axis.set_yticks([])
+    grey = image.shape[-1] == 1
+    axis.imshow(image[..., 0] if grey else image, cmap="gray" if grey else None, vmin=0.0, vmax=1.0, interpolation="nearest")
+    axis.set(xticks=[], yticks=[])
+
+
+def image_png(image: Any, pixels: int, value_range: Sequence[float] = (0, 1)) -> bytes:
+    """Encode one image ``(H, W, C)`` in ``value_range`` as PNG, enlarged to ``pixels`` wide without smoothing.
+
+    For the widgets of notebooks 07 and 10: each generated pixel stays a sharp square.
+
+    Example:
+        >>> image_png(np.zeros((8, 8, 3)), pixels=32)[:4]
+        b'\\x89PNG'
+    """
+    from PIL import Image
+
+    array = np.asarray(image, dtype="float32")
+    if array.ndim != 3 or array.shape[-1] not in (1, 3):
+        raise checks.InputError(f"image_png takes one image (H, W, 1) or (H, W, 3); got shape {array.shape}.")
+    low, high = checks.value_range(value_range)
+    values = (np.clip((array - low) / (high - low), 0.0, 1.0) * 255 + 0.5).astype("uint8")
+    picture = Image.fromarray(values[..., 0] if values.shape[-1] == 1 else values)
+    height = max(1, round(pixels * array.shape[0] / array.shape[1]))
+    buffer = io.BytesIO()
+    picture.resize((pixels, height), Image.Resampling.NEAREST).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def plot_interpolation(
@@ -208,16 +228,12 @@ def history_series(history: Any, key: str) -> tuple[np.ndarray, np.ndarray]:
     """
     data = history.history if hasattr(history, "history") and isinstance(history.history, Mapping) else history
     if not isinstance(data, Mapping):
-        raise ValueError(
-            f"Expected a history: a dict of lists such as monitor.history, or the object fit() returns; "
-            f"got {type(history).__name__}."
-        )
+        raise ValueError(f"Expected a history: a dict of lists such as monitor.history, or the object fit() returns; "
+                         f"got {type(history).__name__}.")
     if key not in data:
         available = ", ".join(sorted(k for k in data if k != "step")) or "none"
-        raise ValueError(
-            f"The history has no {key!r} values (it has: {available}). Check the names your "
-            "training step returns, or pass the keys to plot."
-        )
+        raise ValueError(f"The history has no {key!r} values (it has: {available}). Check the names your training "
+                         "step returns, or pass the keys to plot.")
     values = np.asarray(data[key], dtype="float64")
     steps = data.get("step")
     if steps is not None and len(steps) == len(values):

@@ -11,9 +11,9 @@ from course_utils.fake_or_real import (
     FakeOrRealGame,
     GameOverError,
     Round,
-    image_png,
     make_rounds,
 )
+from course_utils.plots import image_png
 
 
 def bright_and_dark(count: int = 6, size: int = 8) -> tuple[np.ndarray, np.ndarray]:
