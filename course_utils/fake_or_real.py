@@ -57,7 +57,9 @@ class Round:
         return None if self.probability is None else self.probability > DECISION_THRESHOLD
 
 
-def _probabilities(discriminator: Callable[[np.ndarray], Any], images: np.ndarray, what: str) -> np.ndarray:
+def _probabilities(discriminator: Callable[[np.ndarray], Any] | None, images: np.ndarray, what: str) -> list[Any]:
+    if discriminator is None:
+        return [None] * len(images)
     output = discriminator(images)
     values = np.asarray(output.numpy() if hasattr(output, "numpy") else output, dtype="float64").reshape(-1)
     if values.shape[0] != images.shape[0]:
@@ -71,17 +73,12 @@ def _probabilities(discriminator: Callable[[np.ndarray], Any], images: np.ndarra
             f"got values from {np.nanmin(values):.3g} to {np.nanmax(values):.3g}. If your discriminator "
             "returns logits (no sigmoid), pass lambda images: keras.ops.sigmoid(discriminator(images))."
         )
-    return values
+    return [float(value) for value in values]
 
 
 def make_rounds(
-    real_images: Any,
-    fake_images: Any,
-    *,
-    rounds: int = 10,
-    discriminator: Callable[[np.ndarray], Any] | None = None,
-    value_range: Sequence[float] = (0, 1),
-    seed: int | None = None,
+    real_images: Any, fake_images: Any, *, rounds: int = 10, discriminator: Callable[[np.ndarray], Any] | None = None,
+    value_range: Sequence[float] = (0, 1), seed: int | None = None,
 ) -> list[Round]:
     """Draw a shuffled game: half real images, half generated ones, with D's verdict on each.
 
@@ -114,12 +111,9 @@ def make_rounds(
     rng = np.random.default_rng(seed)
     real_chosen = rng.choice(real_shown.shape[0], size=real_count, replace=False)
     fake_chosen = rng.choice(fake_shown.shape[0], size=fake_count, replace=False)
-    real_probabilities: list[Any] = [None] * real_count
-    fake_probabilities: list[Any] = [None] * fake_count
-    if discriminator is not None:
-        # D sees the images exactly as given (its own value range), not the display copies.
-        real_probabilities = [float(p) for p in _probabilities(discriminator, real[real_chosen], "real")]
-        fake_probabilities = [float(p) for p in _probabilities(discriminator, fake[fake_chosen], "generated")]
+    # D sees the images exactly as given (its own value range), not the display copies.
+    real_probabilities = _probabilities(discriminator, real[real_chosen], "real")
+    fake_probabilities = _probabilities(discriminator, fake[fake_chosen], "generated")
     items = [Round(real_shown[i], True, p) for i, p in zip(real_chosen, real_probabilities)]
     items += [Round(fake_shown[i], False, p) for i, p in zip(fake_chosen, fake_probabilities)]
     return [items[i] for i in rng.permutation(len(items))]
