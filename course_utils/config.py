@@ -59,10 +59,7 @@ def course_root() -> Path | None:
 
 
 def mode() -> str:
-    """Return the course mode, ``"full"`` or ``"fast"``, from ``COURSE_MODE``.
-
-    Raises:
-        CourseConfigError: if ``COURSE_MODE`` holds anything else.
+    """Return the course mode, ``"full"`` or ``"fast"``, from ``COURSE_MODE`` (anything else: :class:`CourseConfigError`).
 
     Example:
         >>> mode() in ("full", "fast")
@@ -79,10 +76,7 @@ def mode() -> str:
 
 
 def seed() -> int:
-    """Return the course seed: ``COURSE_SEED`` as a non-negative whole number, default 42.
-
-    Raises:
-        CourseConfigError: if ``COURSE_SEED`` is not a non-negative whole number.
+    """Return the course seed: ``COURSE_SEED`` as a whole number from 0 to 2**32 - 1, default 42.
 
     Example:
         >>> import os
@@ -105,12 +99,7 @@ def seed() -> int:
 
 
 def is_fast() -> bool:
-    """Return ``True`` in fast mode.
-
-    Example:
-        >>> isinstance(is_fast(), bool)
-        True
-    """
+    """Return ``True`` in fast mode."""
     return mode() == "fast"
 
 
@@ -135,10 +124,7 @@ def _default_dir(inside_checkout: str, fallback_name: str) -> Path:
 
 
 def ensure_writable_dir(path: Path, variable: str) -> Path:
-    """Create ``path`` if needed and make sure files can be written in it.
-
-    Raises:
-        CourseConfigError: naming the folder and the environment variable that sets it.
+    """Create ``path`` if needed and make sure files can be written in it (else :class:`CourseConfigError`).
 
     Example:
         >>> import tempfile
@@ -184,12 +170,9 @@ def results_dir(*parts: str) -> Path:
 
 
 def shipped_data_dir(*parts: str) -> Path:
-    """Return a folder of files that ship with the course (``data/`` in the checkout).
+    """Return a folder of files that ship with the course (``data/`` in the checkout): pretrained weights, references.
 
-    Read-only by convention: pretrained weights and small reference files live here.
-
-    Raises:
-        CourseConfigError: when the package runs outside a course checkout.
+    Read-only by convention; outside a course checkout it raises :class:`CourseConfigError`.
 
     Example:
         >>> shipped_data_dir().name

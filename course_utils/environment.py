@@ -16,12 +16,7 @@ HEADLESS_VARIABLE = "COURSE_HEADLESS"
 
 
 def in_colab() -> bool:
-    """Return ``True`` inside a Google Colab runtime.
-
-    Example:
-        >>> isinstance(in_colab(), bool)
-        True
-    """
+    """Return ``True`` inside a Google Colab runtime."""
     return "google.colab" in sys.modules
 
 
@@ -106,10 +101,8 @@ def cpu_name() -> str:
         import subprocess  # noqa: PLC0415
 
         try:
-            model = subprocess.run(
-                ["sysctl", "-n", "machdep.cpu.brand_string"],
-                capture_output=True, text=True, check=False, timeout=5,
-            ).stdout.strip()
+            command = ["sysctl", "-n", "machdep.cpu.brand_string"]
+            model = subprocess.run(command, capture_output=True, text=True, check=False, timeout=5).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             model = ""
     model = model or platform.processor() or platform.machine() or "unknown CPU"
@@ -192,8 +185,5 @@ def format_report(report: dict[str, Any]) -> str:
         gpu     no
     """
     width = max(len(key) for key in report)
-    lines = []
-    for key, value in report.items():
-        shown = ("yes" if value else "no") if isinstance(value, bool) else value
-        lines.append(f"{key.ljust(width)}  {shown}")
-    return "\n".join(lines)
+    shown = {key: ("yes" if value else "no") if isinstance(value, bool) else value for key, value in report.items()}
+    return "\n".join(f"{key.ljust(width)}  {value}" for key, value in shown.items())

@@ -1,12 +1,8 @@
 """The course's shared pictures: image grids, training curves, decision maps, interpolation strips.
 
-Every function checks its input and says in words what was wrong, draws with matplotlib and
-returns the :class:`~matplotlib.figure.Figure`. In a notebook the figure shows under the cell;
-assign the result (``fig = plot_image_grid(...)``) or end the line with ``;`` so Jupyter does
-not show it twice.
-
-The same colours mean the same thing everywhere: orange is the generator and what it makes,
-dark grey is real data, blue is the discriminator.
+Every function checks its input, draws with matplotlib and returns the Figure (assign it, or end
+the line with ``;``, so Jupyter does not show it twice). The same colours mean the same thing
+everywhere: orange is the generator and what it makes, dark grey real data, blue the discriminator.
 
 Example:
     >>> import numpy as np
@@ -17,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -31,51 +28,29 @@ REAL_COLOUR = "#303030"
 FAKE_COLOUR = "#f07f13"
 DISCRIMINATOR_COLOUR = "#1f6fb4"
 GENERATOR_COLOUR = FAKE_COLOUR
-ACCURACY_REAL_COLOUR = REAL_COLOUR
-ACCURACY_FAKE_COLOUR = FAKE_COLOUR
 HEALTHY_BAND = (0.7, 0.9)
 """D accuracy the lecture calls healthy: "about 80% for both" real and fake."""
 DECISION_COLOURMAP = "RdBu"
 """D's output P(real): red where D says fake, blue where it says real."""
 
-# How far images may stray outside their value range before it counts as the wrong range
-# (a share of the range's width). Small overshoots (a linear output layer) are clipped.
 VALUE_RANGE_SLACK = 0.05
+"""Share of the range's width images may overshoot it (then clipped); beyond, it is the wrong range."""
 SEPARATOR_GREY = 0.55
-"""Grey of the lines between tiles in the dashboard and animations (white lines would look
-like part of images drawn with white strokes)."""
+"""Grey of the lines between tiles in the dashboard and animations (white would merge with white strokes)."""
 MAX_GRID_IMAGES = 100
 
 LOSS_KEYS = ("d_loss", "g_loss")
 ACCURACY_KEYS = ("d_acc_real", "d_acc_fake")
-CURVE_LABELS = {
-    "d_loss": "D loss",
-    "g_loss": "G loss",
-    "d_acc_real": "D accuracy on real",
-    "d_acc_fake": "D accuracy on fake",
-}
-CURVE_COLOURS = {
-    "d_loss": DISCRIMINATOR_COLOUR,
-    "g_loss": GENERATOR_COLOUR,
-    "d_acc_real": ACCURACY_REAL_COLOUR,
-    "d_acc_fake": ACCURACY_FAKE_COLOUR,
-}
-
-
-# --------------------------------------------------------------------------------------------
-# Checking and preparing images
-# --------------------------------------------------------------------------------------------
+CURVE_LABELS = {"d_loss": "D loss", "g_loss": "G loss", "d_acc_real": "D accuracy on real", "d_acc_fake": "D accuracy on fake"}
+CURVE_COLOURS = {"d_loss": DISCRIMINATOR_COLOUR, "g_loss": GENERATOR_COLOUR, "d_acc_real": REAL_COLOUR, "d_acc_fake": FAKE_COLOUR}
 
 
 def prepare_images(images: Any, value_range: Sequence[float] = (0, 1)) -> np.ndarray:
     """Check a batch of images and return it as floats in [0, 1], shape ``(N, H, W, C)``.
 
-    Accepts ``(N, H, W)``, ``(N, H, W, 1)`` and ``(N, H, W, 3)``, with values in
-    ``value_range`` (``(0, 1)``, or ``(-1, 1)`` for a generator that ends in ``tanh``).
-    Values a little outside the range are clipped; far outside means the range is wrong.
-
-    Raises:
-        ValueError: for the wrong rank, channel count, NaN values or value range.
+    Accepts ``(N, H, W)``, ``(N, H, W, 1)`` and ``(N, H, W, 3)`` in ``value_range`` (``(0, 1)``,
+    or ``(-1, 1)`` after a ``tanh``). Values a little outside the range are clipped; far outside
+    raises a ValueError that says which range the values look like.
 
     Example:
         >>> float(prepare_images(np.full((2, 4, 4), -1.0), value_range=(-1, 1)).max())
@@ -83,10 +58,7 @@ def prepare_images(images: Any, value_range: Sequence[float] = (0, 1)) -> np.nda
     """
     low, high = checks.value_range(value_range)
     array = np.asarray(images, dtype="float32")
-    looks_like_one_image = array.ndim == 2 or (
-        array.ndim == 3 and array.shape[-1] in (1, 3) and array.shape[1] > 3
-    )
-    if looks_like_one_image:
+    if array.ndim == 2 or (array.ndim == 3 and array.shape[-1] in (1, 3) and array.shape[1] > 3):
         raise ValueError(
             f"Expected a batch of images (N, H, W) or (N, H, W, C) but got what looks like one "
             f"image of shape {array.shape}. Wrap it in a batch: images[None]."
@@ -94,14 +66,11 @@ def prepare_images(images: Any, value_range: Sequence[float] = (0, 1)) -> np.nda
     if array.ndim == 3:
         array = array[..., None]
     if array.ndim != 4:
-        raise ValueError(
-            f"Expected a batch of images of shape (N, H, W) or (N, H, W, C), got shape "
-            f"{array.shape} (rank {array.ndim})."
-        )
+        raise ValueError(f"Expected a batch of images (N, H, W) or (N, H, W, C), got rank {array.ndim}: {array.shape}.")
     if array.shape[-1] not in (1, 3):
         raise ValueError(
-            f"Images need 1 (grey) or 3 (RGB) channels in the last axis, got shape "
-            f"{array.shape}. Channels-first data? Use np.moveaxis(images, 1, -1)."
+            f"Images need 1 (grey) or 3 (RGB) channels in the last axis, got shape {array.shape}. "
+            "Channels-first data? Use np.moveaxis(images, 1, -1)."
         )
     if array.shape[0] == 0:
         raise ValueError("Got an empty batch of images (N = 0).")
@@ -126,17 +95,12 @@ def _range_hint(smallest: float, largest: float) -> str:
 
 
 def images_to_grid(
-    images: Any,
-    *,
-    value_range: Sequence[float] = (0, 1),
-    columns: int | None = None,
-    padding: int = 1,
+    images: Any, *, value_range: Sequence[float] = (0, 1), columns: int | None = None, padding: int = 1,
     pad_value: float = 1.0,
 ) -> np.ndarray:
     """Tile a batch of images into one RGB picture, ``(rows*H, columns*W, 3)`` in [0, 1].
 
-    Lines of ``padding`` pixels of grey level ``pad_value`` (1: white) separate the tiles;
-    empty tiles at the end have that colour too.
+    Lines of ``padding`` pixels of grey ``pad_value`` (1: white) separate the tiles and fill empty ones.
 
     Example:
         >>> images_to_grid(np.zeros((6, 4, 4)), columns=3, padding=0).shape
@@ -145,8 +109,7 @@ def images_to_grid(
     prepared = prepare_images(images, value_range)
     count, height, width, channels = prepared.shape
     columns = _columns_for(count, columns)
-    if padding < 0:
-        raise ValueError(f"padding must be 0 or more pixels, got {padding}.")
+    padding = checks.whole_number(padding, "padding", minimum=0)
     rows = -(-count // columns)
     if channels == 1:
         prepared = np.repeat(prepared, 3, axis=-1)
@@ -159,40 +122,17 @@ def images_to_grid(
 
 
 def _columns_for(count: int, columns: int | None) -> int:
-    if columns is None:
-        return int(np.ceil(np.sqrt(count)))
-    if isinstance(columns, bool) or int(columns) != columns or columns <= 0:
-        raise ValueError(f"columns must be a positive whole number, got {columns!r}.")
-    return int(columns)
-
-
-# --------------------------------------------------------------------------------------------
-# Image grids and interpolation strips
-# --------------------------------------------------------------------------------------------
+    return int(np.ceil(np.sqrt(count))) if columns is None else checks.whole_number(columns, "columns")
 
 
 def plot_image_grid(
-    images: Any,
-    *,
-    labels: Sequence[Any] | None = None,
-    value_range: Sequence[float] = (0, 1),
-    columns: int | None = None,
-    title: str | None = None,
-    image_size: float = 1.2,
+    images: Any, *, labels: Sequence[Any] | None = None, value_range: Sequence[float] = (0, 1),
+    columns: int | None = None, title: str | None = None, image_size: float = 1.2,
 ) -> Figure:
     """Show a batch of images in a grid, each with an optional label under it.
 
-    Args:
-        images: ``(N, H, W)``, ``(N, H, W, 1)`` or ``(N, H, W, 3)``, at most 100 images.
-        labels: one label per image (class names, "real"/"fake", D's scores, ...).
-        value_range: the range the pixel values use: ``(0, 1)`` or ``(-1, 1)``.
-        columns: images per row (default: a square-ish grid).
-        title: a title over the grid.
-        image_size: inches per image.
-
-    Raises:
-        ValueError: for images of the wrong rank, channels or value range, more than 100
-            images, or a number of labels that does not match the images.
+    ``images`` as for :func:`prepare_images`, at most 100; ``columns`` per row (default: a
+    square-ish grid); ``image_size`` in inches per image.
 
     Example:
         >>> images = np.random.default_rng(0).uniform(-1, 1, size=(6, 8, 8, 3))
@@ -209,12 +149,8 @@ def plot_image_grid(
     columns = _columns_for(count, columns)
     rows = -(-count // columns)
     label_room = 0.25 if labels is not None else 0.0
-    figure, axes = plt.subplots(
-        rows,
-        columns,
-        figsize=(columns * image_size, rows * (image_size + label_room) + (0.4 if title else 0)),
-        squeeze=False,
-    )
+    size = (columns * image_size, rows * (image_size + label_room) + (0.4 if title else 0))
+    figure, axes = plt.subplots(rows, columns, figsize=size, squeeze=False)
     for index, axis in enumerate(axes.flat):
         if index >= count:
             figure.delaxes(axis)
@@ -229,21 +165,37 @@ def plot_image_grid(
 
 
 def _show_image(axis: Axes, image: np.ndarray) -> None:
-    if image.shape[-1] == 1:
-        axis.imshow(image[..., 0], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
-    else:
-        axis.imshow(image, interpolation="nearest")
-    axis.set_xticks([])
-    axis.set_yticks([])
+    grey = image.shape[-1] == 1
+    axis.imshow(image[..., 0] if grey else image, cmap="gray" if grey else None, vmin=0.0, vmax=1.0, interpolation="nearest")
+    axis.set(xticks=[], yticks=[])
+
+
+def image_png(image: Any, pixels: int, value_range: Sequence[float] = (0, 1)) -> bytes:
+    """Encode one image ``(H, W, C)`` in ``value_range`` as PNG, enlarged to ``pixels`` wide without smoothing.
+
+    For the widgets of notebooks 07 and 10: each generated pixel stays a sharp square.
+
+    Example:
+        >>> image_png(np.zeros((8, 8, 3)), pixels=32)[:4]
+        b'\\x89PNG'
+    """
+    from PIL import Image
+
+    array = np.asarray(image, dtype="float32")
+    if array.ndim != 3 or array.shape[-1] not in (1, 3):
+        raise checks.InputError(f"image_png takes one image (H, W, 1) or (H, W, 3); got shape {array.shape}.")
+    low, high = checks.value_range(value_range)
+    values = (np.clip((array - low) / (high - low), 0.0, 1.0) * 255 + 0.5).astype("uint8")
+    picture = Image.fromarray(values[..., 0] if values.shape[-1] == 1 else values)
+    height = max(1, round(pixels * array.shape[0] / array.shape[1]))
+    buffer = io.BytesIO()
+    picture.resize((pixels, height), Image.Resampling.NEAREST).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def plot_interpolation(
-    images: Any,
-    *,
-    value_range: Sequence[float] = (0, 1),
-    labels: Sequence[Any] | None = None,
-    title: str | None = None,
-    image_size: float = 1.2,
+    images: Any, *, value_range: Sequence[float] = (0, 1), labels: Sequence[Any] | None = None,
+    title: str | None = None, image_size: float = 1.2,
 ) -> Figure:
     """Show images side by side in one row, e.g. generated along a path in the latent space.
 
@@ -261,53 +213,27 @@ def plot_interpolation(
         raise ValueError(f"An interpolation strip needs 2 to 30 images, got {count}.")
     if labels is None:
         labels = ["start"] + [""] * (count - 2) + ["end"]
-    return plot_image_grid(
-        images, labels=labels, value_range=value_range, columns=count, title=title, image_size=image_size
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Training curves
-# --------------------------------------------------------------------------------------------
-
-
-def history_as_dict(history: Any) -> dict[str, list]:
-    """Return the dict of lists inside a history (a dict, or Keras' ``History`` object).
-
-    Example:
-        >>> history_as_dict({"d_loss": [1.0, 0.9]})
-        {'d_loss': [1.0, 0.9]}
-    """
-    if hasattr(history, "history") and isinstance(history.history, Mapping):
-        history = history.history
-    if not isinstance(history, Mapping):
-        raise ValueError(
-            f"Expected a history: a dict of lists such as monitor.history, or the object "
-            f"fit() returns; got {type(history).__name__}."
-        )
-    return {str(key): list(values) for key, values in history.items()}
+    return plot_image_grid(images, labels=labels, value_range=value_range, columns=count, title=title, image_size=image_size)
 
 
 def history_series(history: Any, key: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(steps, values)`` for one key of a history.
+    """Return ``(steps, values)`` for one key of a history (a dict of lists, or Keras' ``History``).
 
-    The steps come from the history's ``"step"`` list when it matches the key's length,
-    else they count 0, 1, 2, ... (e.g. epochs in the ``History`` that ``fit()`` returns).
-
-    Raises:
-        ValueError: when the key is missing, naming the keys that are there.
+    The steps come from the history's ``"step"`` list when it matches the key's length, else
+    they count 0, 1, 2, ... (e.g. epochs). A missing key raises a ValueError naming those there.
 
     Example:
         >>> history_series({"step": [0, 1], "d_loss": [1.2, 1.1]}, "d_loss")[0]
         array([0., 1.])
     """
-    data = history_as_dict(history)
+    data = history.history if hasattr(history, "history") and isinstance(history.history, Mapping) else history
+    if not isinstance(data, Mapping):
+        raise ValueError(f"Expected a history: a dict of lists such as monitor.history, or the object fit() returns; "
+                         f"got {type(history).__name__}.")
     if key not in data:
         available = ", ".join(sorted(k for k in data if k != "step")) or "none"
-        raise ValueError(
-            f"The history has no {key!r} values (it has: {available}). Check the names your "
-            "training step returns, or pass the keys to plot."
-        )
+        raise ValueError(f"The history has no {key!r} values (it has: {available}). Check the names your training "
+                         "step returns, or pass the keys to plot.")
     values = np.asarray(data[key], dtype="float64")
     steps = data.get("step")
     if steps is not None and len(steps) == len(values):
@@ -338,29 +264,14 @@ def bucket_means(steps: np.ndarray, values: np.ndarray, max_points: int = 200) -
 
 
 def plot_training_curves(
-    history: Any,
-    *,
-    loss_keys: Sequence[str] = LOSS_KEYS,
-    accuracy_keys: Sequence[str] | None = ACCURACY_KEYS,
-    healthy_band: tuple[float, float] | None = HEALTHY_BAND,
-    max_points: int = 200,
-    title: str | None = None,
+    history: Any, *, loss_keys: Sequence[str] = LOSS_KEYS, accuracy_keys: Sequence[str] | None = ACCURACY_KEYS,
+    healthy_band: tuple[float, float] | None = HEALTHY_BAND, max_points: int = 200, title: str | None = None,
 ) -> Figure:
     """Plot losses and (separately) D's accuracy on real and fake from a training history.
 
-    Long curves are averaged over buckets of steps (at most ``max_points`` points) so that
-    trends are readable. The healthy band (about 80% accuracy) is shaded.
-
-    Args:
-        history: ``monitor.history``, any dict of lists, or the ``History`` from ``fit()``.
-        loss_keys: the losses to plot.
-        accuracy_keys: the accuracies to plot; ``None`` or ``()`` for losses only.
-        healthy_band: the accuracy band to shade, or ``None``.
-        max_points: the most points per curve.
-        title: a title over both panels.
-
-    Raises:
-        ValueError: when a key is missing from the history (the message lists those there).
+    ``history`` is ``monitor.history``, any dict of lists, or the ``History`` from ``fit()``.
+    Long curves are averaged over buckets of steps (at most ``max_points`` points); the
+    ``healthy_band`` of accuracy is shaded (``None``: not); ``accuracy_keys=None``: losses only.
 
     Example:
         >>> history = {"d_loss": [1.4, 1.3], "g_loss": [0.7, 0.8],
@@ -372,26 +283,18 @@ def plot_training_curves(
     series = {key: history_series(history, key) for key in list(loss_keys) + list(accuracy_keys or ())}
     panels = 2 if accuracy_keys else 1
     figure, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 3.4), squeeze=False)
-    loss_axis = axes[0, 0]
-    for key in loss_keys:
-        loss_axis.plot(*bucket_means(*series[key], max_points), label=CURVE_LABELS.get(key, key), color=CURVE_COLOURS.get(key))
-    loss_axis.set_title("Losses")
-    loss_axis.set_xlabel("training step")
-    loss_axis.legend(loc="best", fontsize=9)
-    loss_axis.grid(alpha=0.3)
-    if accuracy_keys:
-        accuracy_axis = axes[0, 1]
-        if healthy_band is not None:
-            shade_healthy_band(accuracy_axis, healthy_band)
-        for key in accuracy_keys:
-            accuracy_axis.plot(
-                *bucket_means(*series[key], max_points), label=CURVE_LABELS.get(key, key), color=CURVE_COLOURS.get(key)
-            )
-        accuracy_axis.set_ylim(-0.02, 1.02)
-        accuracy_axis.set_title("Discriminator accuracy")
-        accuracy_axis.set_xlabel("training step")
-        accuracy_axis.legend(loc="lower left", fontsize=9)
-        accuracy_axis.grid(alpha=0.3)
+    panel_keys = [(loss_keys, "Losses", "best"), (accuracy_keys, "Discriminator accuracy", "lower left")]
+    for axis, (keys, name, corner) in zip(axes[0], panel_keys):
+        if name != "Losses":
+            if healthy_band is not None:
+                shade_healthy_band(axis, healthy_band)
+            axis.set_ylim(-0.02, 1.02)
+        for key in keys:
+            axis.plot(*bucket_means(*series[key], max_points), label=CURVE_LABELS.get(key, key), color=CURVE_COLOURS.get(key))
+        axis.set_title(name)
+        axis.set_xlabel("training step")
+        axis.legend(loc=corner, fontsize=9)
+        axis.grid(alpha=0.3)
     if title:
         figure.suptitle(title)
     figure.tight_layout()
@@ -414,9 +317,8 @@ def shade_healthy_band(axis: Axes, band: tuple[float, float] = HEALTHY_BAND) -> 
 def density_histogram(values: Any, bins: np.ndarray) -> np.ndarray:
     """Return a histogram as a density over *all* the values.
 
-    Values outside the bins count in the total but are not drawn, so a generator that puts
-    half its samples off the chart shows half the area (``np.histogram(density=True)`` would
-    rescale what is left to look complete).
+    Values outside the bins count in the total but are not drawn: a generator that puts half
+    its samples off the chart shows half the area (``np.histogram(density=True)`` would not).
 
     Example:
         >>> density_histogram([0.5, 0.5, 5.0, 5.0], np.array([0.0, 1.0, 2.0]))
@@ -428,22 +330,13 @@ def density_histogram(values: Any, bins: np.ndarray) -> np.ndarray:
     return counts / max(array.size, 1) / np.diff(bins)
 
 
-# --------------------------------------------------------------------------------------------
-# 2-D data: real vs fake over D's decision map
-# --------------------------------------------------------------------------------------------
-
-
 def decision_grid(
     points: Any, *, resolution: int = 100, margin: float = 0.15
 ) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """Return a grid of 2-D points covering ``points`` (plus a margin) and its extent.
 
-    Feed the grid to the discriminator and reshape its output to ``(resolution, resolution)``
-    to draw D's decision map with ``imshow(..., extent=extent, origin="lower")``.
-
-    Returns:
-        ``(grid, (x_min, x_max, y_min, y_max))`` with ``grid`` of shape ``(resolution**2, 2)``,
-        row by row from the bottom.
+    ``grid`` has shape ``(resolution**2, 2)``, row by row from the bottom; D's outputs on it,
+    reshaped to ``(resolution, resolution)``, draw with ``imshow(..., extent=extent, origin="lower")``.
 
     Example:
         >>> grid, extent = decision_grid([[0, 0], [1, 1]], resolution=3, margin=0)
@@ -451,58 +344,24 @@ def decision_grid(
         ((9, 2), (0.0, 1.0, 0.0, 1.0))
     """
     array = checks.as_points(points, "points")
-    if isinstance(resolution, bool) or int(resolution) != resolution or resolution < 2:
-        raise ValueError(f"resolution must be a whole number of at least 2, got {resolution!r}.")
+    resolution = checks.whole_number(resolution, "resolution", minimum=2)
     low, high = array.min(axis=0), array.max(axis=0)
     span = np.maximum(high - low, 1e-6)
     low, high = low - margin * span, high + margin * span
-    xs = np.linspace(low[0], high[0], int(resolution))
-    ys = np.linspace(low[1], high[1], int(resolution))
-    grid_x, grid_y = np.meshgrid(xs, ys)
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype("float32")
     return grid, (float(low[0]), float(high[0]), float(low[1]), float(high[1]))
 
 
-def evaluate_decision_map(decision_fn: Callable[[np.ndarray], Any], grid: np.ndarray) -> np.ndarray:
-    """Call ``decision_fn`` on the grid points and return its outputs as a square map.
-
-    Raises:
-        ValueError: if it returns one value per point in a different number or shape.
-
-    Example:
-        >>> grid, _ = decision_grid([[0, 0], [1, 1]], resolution=4)
-        >>> evaluate_decision_map(lambda p: p[:, :1] * 0 + 0.5, grid).shape
-        (4, 4)
-    """
-    size = int(round(np.sqrt(len(grid))))
-    values = np.asarray(decision_fn(grid), dtype="float64").reshape(-1)
-    if values.shape[0] != len(grid):
-        raise ValueError(
-            f"decision_fn returned {values.shape[0]} values for {len(grid)} points: it must "
-            "return D's probability of 'real' for each point, shape (N,) or (N, 1)."
-        )
-    return values.reshape(size, size)
-
-
 def plot_decision_map(
-    real: Any,
-    generated: Any,
-    decision_fn: Callable[[np.ndarray], Any] | None = None,
-    *,
-    resolution: int = 100,
-    title: str | None = None,
-    ax: Axes | None = None,
+    real: Any, generated: Any, decision_fn: Callable[[np.ndarray], Any] | None = None, *,
+    resolution: int = 100, title: str | None = None, ax: Axes | None = None,
 ) -> Figure:
     """Scatter real (dark) and generated (orange) 2-D points over D's decision map.
 
-    Args:
-        real: real points, shape ``(N, 2)``.
-        generated: generated points, shape ``(M, 2)``.
-        decision_fn: maps grid points ``(K, 2)`` to D's probability of "real", e.g.
-            ``lambda points: discriminator(points)`` (call the model, not ``predict``).
-        resolution: grid points per side of the decision map.
-        title: axis title.
-        ax: draw into this axis instead of a new figure.
+    ``decision_fn`` maps grid points ``(K, 2)`` to D's probability of "real", e.g.
+    ``lambda points: discriminator(points)`` (call the model, not ``predict``); ``resolution``
+    is the grid points per side; ``ax`` an axis to draw into instead of a new figure.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -513,23 +372,21 @@ def plot_decision_map(
     """
     real_points = checks.as_points(real, "real")
     fake_points = checks.as_points(generated, "generated")
-    if ax is None:
-        figure, ax = plt.subplots(figsize=(5.4, 4.2))
-    else:
-        figure = ax.figure
+    figure, ax = plt.subplots(figsize=(5.4, 4.2)) if ax is None else (ax.figure, ax)
     grid, extent = decision_grid(np.concatenate([real_points, fake_points]), resolution=resolution)
     if decision_fn is not None:
-        decision = evaluate_decision_map(decision_fn, grid)
-        image = ax.imshow(
-            decision, extent=extent, origin="lower", cmap=DECISION_COLOURMAP, vmin=0, vmax=1, aspect="auto", alpha=0.75
-        )
+        values = np.asarray(decision_fn(grid), dtype="float64").reshape(-1)
+        if values.shape[0] != len(grid):
+            raise ValueError(
+                f"decision_fn returned {values.shape[0]} values for {len(grid)} points: it must "
+                "return D's probability of 'real' for each point, shape (N,) or (N, 1)."
+            )
+        image = ax.imshow(values.reshape(resolution, resolution), extent=extent, origin="lower",
+                          cmap=DECISION_COLOURMAP, vmin=0, vmax=1, aspect="auto", alpha=0.75)
         figure.colorbar(image, ax=ax, label="D(x) = P(real)", fraction=0.05, pad=0.02)
     ax.scatter(*real_points.T, s=6, color=REAL_COLOUR, label="real", linewidths=0)
     ax.scatter(*fake_points.T, s=9, color=FAKE_COLOUR, label="generated", edgecolors="white", linewidths=0.3)
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x", ylabel="y")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
     if title:
         ax.set_title(title)

@@ -54,23 +54,15 @@ class QualityRecord:
     def describe(self) -> str:
         """One line of text: PASS/FAIL, metric, value, comparison and threshold."""
         relation = ">=" if self.higher_is_better else "<="
-        verdict = "PASS" if self.passed else "FAIL"
-        return (
-            f"{verdict}  {self.metric} = {_fmt(self.value)}  "
-            f"(needs {relation} {_fmt(self.threshold)}, {self.mode} mode)"
-        )
-
-
-def _fmt(number: float) -> str:
-    return f"{number:.4g}"
+        return (f"{'PASS' if self.passed else 'FAIL'}  {self.metric} = {self.value:.4g}  "
+                f"(needs {relation} {self.threshold:.4g}, {self.mode} mode)")
 
 
 def _as_float(name: str, value: Any) -> float:
     try:
-        number = float(value)
+        return float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}.") from None
-    return number
 
 
 def load_records(path: Path | None = None) -> list[dict[str, Any]]:
@@ -109,19 +101,12 @@ def _show_banner(record: QualityRecord) -> None:
     print(("✅ " if record.passed else "❌ ") + text)
     if environment.is_headless():
         return
-    try:
-        from IPython.display import HTML, display  # noqa: PLC0415
-    except ImportError:
-        return
+    from IPython.display import HTML, display
+
     colour, background = ("#1b5e20", "#e8f5e9") if record.passed else ("#b71c1c", "#ffebee")
-    display(
-        HTML(
-            f'<div style="border-left:6px solid {colour};background:{background};'
-            f'padding:8px 12px;font-size:1.1em;color:{colour}">'
-            f"<b>Quality check {'passed' if record.passed else 'failed'}</b> — "
-            f"{html.escape(text)}</div>"
-        )
-    )
+    display(HTML(f'<div style="border-left:6px solid {colour};background:{background};padding:8px 12px;'
+                 f'font-size:1.1em;color:{colour}"><b>Quality check {"passed" if record.passed else "failed"}</b> — '
+                 f"{html.escape(text)}</div>"))
 
 
 def quality_check(
@@ -139,26 +124,12 @@ def quality_check(
 ) -> QualityRecord:
     """Compare a quality measure with its threshold, show a banner and record the result.
 
-    Args:
-        metric: what was measured, e.g. ``"mean |y - sin x|"``.
-        value: the measured value.
-        threshold: the calibrated threshold.
-        higher_is_better: ``True`` if the value must be at least the threshold, ``False`` if
-            it must be at most the threshold.
-        steps: training steps behind the value (recorded for the benchmarks).
-        notebook: the notebook's name; defaults to the one given to ``start_notebook``.
-        first_pass_step, first_pass_seconds: when the measure first crossed the threshold
-            during training, if a monitor tracked it.
-        details: extra JSON-serialisable facts to store with the record.
-        bar: the key of the threshold in the registry, when the threshold comes from there
-            (:func:`check_bar` passes it); the record then carries the margin to the bar.
-
-    Returns:
-        The record that was written.
-
-    Raises:
-        QualityCheckFailed: in full mode, when the check fails (NaN always fails).
-        ValueError: for a value or threshold that is not a number, or unserialisable details.
+    ``higher_is_better``: the value must be at least (else at most) the threshold; NaN always
+    fails. ``steps`` trained, ``first_pass_step``/``first_pass_seconds`` (when a monitor saw the
+    bar first crossed) and JSON ``details`` go into the record; ``notebook`` defaults to the one
+    given to ``start_notebook``; ``bar`` is the registry key (:func:`check_bar` passes it), and the
+    record then carries the margin to the bar. In full mode a failed check raises
+    :class:`QualityCheckFailed`. Returns the record written.
 
     Example:
         >>> record = quality_check("accuracy", 0.93, 0.9, higher_is_better=True, notebook="00_start_here")
@@ -235,14 +206,9 @@ def check_bar(key: str, value: float, *, label: str = "", **facts: Any) -> Quali
     """Check a value against the calibrated bar ``key`` of the threshold registry.
 
     The metric's name, the bar and its direction come from
-    :data:`course_utils.metrics.thresholds.THRESHOLDS`, so no notebook holds a threshold of
-    its own; the record also carries the margin to the bar.
-
-    Args:
-        key: the threshold's key, e.g. ``"sin_mean_abs_error"``.
-        value: the measured value.
-        label: words added to the metric's name, e.g. ``" (N=1000)"``.
-        **facts: ``steps``, ``details``, ``first_pass_step``, ... as for :func:`quality_check`.
+    :data:`course_utils.metrics.thresholds.THRESHOLDS`, so no notebook holds a threshold of its
+    own. ``label`` is added to the metric's name (e.g. ``" (N=1000)"``); ``facts`` (``steps``,
+    ``details``, ...) go to :func:`quality_check`.
 
     Example:
         >>> record = check_bar("sin_mean_abs_error", 0.03, notebook="01_sin_gan")
@@ -261,16 +227,10 @@ Measure = float | tuple[float, dict[str, Any]]
 def check_bars(values: dict[str, Measure] | list[tuple[str, Measure]], **facts: Any) -> list[QualityRecord]:
     """Check several measures against their bars; record every one before failing.
 
-    :func:`check_bar` raises at the first failed bar in full mode, so the measures after it
-    would go unrecorded; here each gets its banner and its record, then one
-    :class:`QualityCheckFailed` names all that failed.
-
-    Args:
-        values: ``{threshold key: measured value}``, checked in this order; a value may be a
-            pair ``(value, {fact: ...})`` whose facts apply to that measure only (a ``label``
-            among them names that measure). A list of ``(key, value)`` pairs does the same
-            and may check one bar twice (two models measured against one bar).
-        **facts: passed to every :func:`check_bar` (``steps``, ``details``, ...).
+    Each measure gets its banner and record, then one :class:`QualityCheckFailed` names all
+    that failed. ``values`` is ``{threshold key: value}`` (or a list of ``(key, value)`` pairs, to
+    check one bar twice); a value may be a pair ``(value, {fact: ...})`` with facts for that
+    measure only (a ``label`` among them names it). ``facts`` go to every :func:`check_bar`.
 
     Example:
         >>> records = check_bars({"sin_mean_abs_error": 0.03, "sin_x_wasserstein": 0.2}, notebook="01_sin_gan")

@@ -8,12 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_utils.latent_explorer import (
-    ExplorerInputError,
-    LatentExplorer,
-    image_to_png,
-    orthonormal_rows,
-)
+from course_utils.checks import InputError
+from course_utils.latent_explorer import LatentExplorer, orthonormal_rows
+from course_utils.plots import image_png
 
 
 def linear_render(noise: np.ndarray, label: int | None) -> np.ndarray:
@@ -33,21 +30,21 @@ def test_orthonormal_rows_are_orthonormal_and_span_the_same_space() -> None:
 
 
 def test_orthonormal_rows_refuses_dependent_rows() -> None:
-    with pytest.raises(ExplorerInputError, match="linearly independent"):
+    with pytest.raises(InputError, match="linearly independent"):
         orthonormal_rows([[1.0, 2.0], [2.0, 4.0]])
-    with pytest.raises(ExplorerInputError, match="2-D"):
+    with pytest.raises(InputError, match="2-D"):
         orthonormal_rows([1.0, 2.0])
 
 
-def test_image_to_png_maps_the_value_range_and_enlarges() -> None:
+def test_image_png_maps_the_value_range_and_enlarges() -> None:
     image = np.array([[[-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]]], dtype=np.float32)  # 1x2 RGB
-    picture = Image.open(io.BytesIO(image_to_png(image, (-1, 1), pixels=20)))
+    picture = Image.open(io.BytesIO(image_png(image, 20, (-1, 1))))
     assert picture.size == (20, 10)
     pixels = np.asarray(picture)
     assert pixels[5, 2].tolist() == [0, 0, 0]
     assert pixels[5, 17].tolist() == [255, 255, 255]
-    with pytest.raises(ExplorerInputError, match="one image"):
-        image_to_png(np.zeros((2, 4, 4, 3)))
+    with pytest.raises(InputError, match="one image"):
+        image_png(np.zeros((2, 4, 4, 3)), 8)
 
 
 def test_sliders_move_the_noise_along_their_directions() -> None:
@@ -93,11 +90,11 @@ def test_reset_and_new_sample_buttons() -> None:
 
 
 def test_bad_inputs_get_clear_errors() -> None:
-    with pytest.raises(ExplorerInputError, match="as many numbers as the noise vector"):
+    with pytest.raises(InputError, match="as many numbers as the noise vector"):
         LatentExplorer(linear_render, np.zeros(5), np.eye(4)[:2])
-    with pytest.raises(ExplorerInputError, match="slider_range"):
+    with pytest.raises(InputError, match="slider_range"):
         LatentExplorer(linear_render, np.zeros(4), np.eye(4)[:2], slider_range=0)
-    with pytest.raises(ExplorerInputError, match="direction names"):
+    with pytest.raises(InputError, match="direction names"):
         LatentExplorer(linear_render, np.zeros(4), np.eye(4)[:2], direction_names=["only one"])
-    with pytest.raises(ExplorerInputError, match="one image"):
+    with pytest.raises(InputError, match="one image"):
         LatentExplorer(lambda z, label: np.zeros((2, 4, 4, 3)), np.zeros(4), np.eye(4)[:1])

@@ -9,7 +9,7 @@ module                            measures
 :mod:`.sin_curve`                 notebook 01: mean ``|y - sin x|``, x coverage, histogram JS
 :mod:`.slanted_land`              notebook 02: share of 2x2 images a discriminator calls faces
 :mod:`.divergences`               notebook 03: KL, reverse KL, JS, Jeffrey, Pearson, W1 and
-                                  the Gaussian minimising each (the f-GAN table)
+                                  the deck's f-GAN table
 :mod:`.mixtures`                  notebook 08: modes covered, high-quality share, reverse KL
 :mod:`.lines`                     notebook 05: rule-based vertical-lines detector
 :mod:`.judges`                    small classifiers trained on the course's data (cached)
@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 from course_utils.checks import InputError
-from course_utils.metrics.divergences import best_gaussian, best_gaussians, divergence
+from course_utils.metrics.divergences import divergence
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
 from course_utils.metrics.mixtures import grid_coverage, mode_coverage, ring_coverage
 from course_utils.metrics.sin_curve import (
@@ -46,8 +46,6 @@ __all__ = [
     "THRESHOLDS",
     "InputError",
     "Threshold",
-    "best_gaussian",
-    "best_gaussians",
     "colour_mask",
     "cycle_l1",
     "divergence",

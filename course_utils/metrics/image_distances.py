@@ -208,22 +208,6 @@ def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: in
     return frechet_distance(real, generated)
 
 
-def judge_kid(judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES) -> float:
-    """Return the KID between real and generated images on ``judge``'s penultimate features.
-
-    Example:
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> from course_utils.metrics.judges import load_judge
-        >>> judge = load_judge("road_signs")
-        >>> real, _ = reference_images("road_signs", 1000, seed=1)
-        >>> other, _ = reference_images("road_signs", 1000, seed=2)
-        >>> judge_kid(judge, real, other) < 0.05
-        True
-    """
-    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
-    return kernel_distance(real, generated)
-
-
 def judge_precision_recall(
     judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES, k: int = 3
 ) -> tuple[float, float]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from course_utils import checks
 from course_utils.data.sign_templates import ALL_SIGNS
 
 # Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), and
@@ -36,7 +37,7 @@ UNREADABLE = "unreadable"
 # Garbled numbers in an intact ring that the calibration shows the road-sign judge: held out
 # from its training, so its verdict on them is a test, not a memory.
 CALIBRATION_TEXTS = ("38", "36", "10", "03", "3", "0", "300", "130")
-
+DIGITS_SPLIT_SEED = 7000
 
 
 class JudgeError(ValueError):
@@ -60,49 +61,25 @@ class JudgeSpec:
 
 
 JUDGE_SPECS: dict[str, JudgeSpec] = {
+    # The road-sign judge reads digits: twice the width of the other judges, and two 3x3 convolutions
+    # before each pooling (one per block could not tell a 38 from a 30: it called 63 % of them 30).
     "road_signs": JudgeSpec(
-        name="road_signs",
-        classes=ALL_SIGNS + (UNREADABLE,),
-        image_shape=(32, 32, 3),
-        train_size=8800,
-        test_size=1100,
-        epochs=10,
-        min_accuracy=0.95,
+        "road_signs", ALL_SIGNS + (UNREADABLE,), (32, 32, 3), train_size=8800, test_size=1100, epochs=10,
+        min_accuracy=0.95, filters=(32, 64, 128), convs_per_block=2,
         description="the four road signs of notebooks 06 and 09, six more speed limits and unreadable signs, rendered offline",
-        # It reads digits: twice the width of the other judges, and two 3x3 convolutions before
-        # each pooling (one per block could not tell a 38 from a 30: it called 63 % of them 30).
-        filters=(32, 64, 128),
-        convs_per_block=2,
     ),
     "vertical_lines": JudgeSpec(
-        name="vertical_lines",
-        classes=("not_vertical_lines", "vertical_lines"),
-        image_shape=(32, 32, 1),
-        train_size=4000,
-        test_size=1000,
-        epochs=6,
-        min_accuracy=0.97,
+        "vertical_lines", ("not_vertical_lines", "vertical_lines"), (32, 32, 1), train_size=4000, test_size=1000,
+        epochs=6, min_accuracy=0.97,
         description="vertical lines (notebook 05) against slanted, horizontal, blurred, broken lines and noise",
     ),
     "shapes": JudgeSpec(
-        name="shapes",
-        classes=("circle", "square", "rectangle"),
-        image_shape=(64, 64, 3),
-        train_size=3000,
-        test_size=900,
-        epochs=5,
-        min_accuracy=0.95,
-        description="circles, squares and rectangles of any colour (notebooks 11 and 12)",
+        "shapes", ("circle", "square", "rectangle"), (64, 64, 3), train_size=3000, test_size=900, epochs=5,
+        min_accuracy=0.95, description="circles, squares and rectangles of any colour (notebooks 11 and 12)",
     ),
     "digits": JudgeSpec(
-        name="digits",
-        classes=tuple(str(digit) for digit in range(10)),
-        image_shape=(32, 32, 1),
-        train_size=1437,
-        test_size=360,
-        epochs=12,
-        min_accuracy=0.95,
-        description="scikit-learn's 1797 handwritten digits, upscaled to 32x32 (notebooks 04, 10, 13)",
+        "digits", tuple(str(digit) for digit in range(10)), (32, 32, 1), train_size=1437, test_size=360, epochs=12,
+        min_accuracy=0.95, description="scikit-learn's 1797 handwritten digits, upscaled to 32x32 (notebooks 04, 10, 13)",
     ),
 }
 
@@ -114,11 +91,7 @@ def spec_for(name: str) -> JudgeSpec:
 
 
 def check_seed(seed: int) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise JudgeError(f"seed must be a non-negative whole number; got {seed!r}.")
-    return int(seed)
-
-
+    return checks.whole_number(seed, "seed", minimum=0)
 
 
 def _shear_rows(images: np.ndarray, slopes: np.ndarray) -> np.ndarray:
@@ -254,9 +227,6 @@ def _shapes_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return images, np.asarray(labels, dtype=np.int64)
 
 
-DIGITS_SPLIT_SEED = 7000
-
-
 def _digits_split(part: str) -> tuple[np.ndarray, np.ndarray]:
     from course_utils.data import digits  # noqa: PLC0415
 
@@ -266,11 +236,7 @@ def _digits_split(part: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _make_data(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    makers: dict[str, Callable[[int, int], tuple[np.ndarray, np.ndarray]]] = {
-        "road_signs": _road_signs_data,
-        "vertical_lines": _vertical_lines_data,
-        "shapes": _shapes_data,
-    }
+    makers = {"road_signs": _road_signs_data, "vertical_lines": _vertical_lines_data, "shapes": _shapes_data}
     return makers[name](n, seed)
 
 
@@ -311,8 +277,7 @@ def reference_images(name: str, n: int, seed: int = REFERENCE_SEED) -> tuple[np.
         ((10, 32, 32, 1), [0, 1])
     """
     spec = spec_for(name)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise JudgeError(f"n must be a positive whole number of images; got {n!r}.")
+    n = checks.whole_number(n, "n (images)")
     if name == "digits":
         from course_utils.data import digits  # noqa: PLC0415
 
@@ -320,9 +285,4 @@ def reference_images(name: str, n: int, seed: int = REFERENCE_SEED) -> tuple[np.
         if n > images.shape[0]:
             raise JudgeError(f"There are only {images.shape[0]} digits; asked for {n}.")
         return images[:n], labels[:n]
-    return _make_data(name, int(n), seed)
-
-
-# ---------------------------------------------------------------------------------------------
-# The model
-# ---------------------------------------------------------------------------------------------
+    return _make_data(name, n, seed)
