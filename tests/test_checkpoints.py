@@ -193,8 +193,9 @@ def fit_run(keras, tf, seed: int, epochs: int, data: np.ndarray, every: int = 4)
         random_generators={"noise": gan.seed_generator},
         every=every,
     )
-    monitor = TrainingMonitor(every=4, checkpoint=checkpoint, progress_bar=False)
-    gan.fit(data, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[monitor])
+    monitor = TrainingMonitor(every=4, checkpoint=checkpoint)
+    gan.fit(data, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[monitor],
+            initial_epoch=monitor.initial_epoch())
     return gan, monitor
 
 
