@@ -33,23 +33,18 @@ class Frame:
 
 
 def sample_kind(samples: Any) -> str:
-    """Return how samples are drawn: ``"images"``, ``"points"`` (2-D) or ``"values"`` (1-D).
+    """Return how samples are drawn: ``"images"`` or ``"points"`` (2-D).
 
     Example:
-        >>> sample_kind(np.zeros((10, 2))), sample_kind(np.zeros((10,))), sample_kind(np.zeros((4, 8, 8, 3)))
-        ('points', 'values', 'images')
+        >>> sample_kind(np.zeros((10, 2))), sample_kind(np.zeros((4, 8, 8, 3)))
+        ('points', 'images')
     """
     shape = np.shape(samples)
     if len(shape) == 2 and shape[1] == 2:
         return "points"
-    if len(shape) == 1 or (len(shape) == 2 and shape[1] == 1):
-        return "values"
     if len(shape) in (3, 4):
         return "images"
-    raise ValueError(
-        f"Samples of shape {shape} cannot be drawn: expected images (N, H, W[, C]), 2-D points "
-        "(N, 2) or 1-D values (N,) or (N, 1)."
-    )
+    raise ValueError(f"Samples of shape {shape} cannot be drawn: expected images (N, H, W[, C]) or 2-D points (N, 2).")
 
 
 def training_animation(
@@ -64,7 +59,7 @@ def training_animation(
 
     Args:
         frames: ``monitor.frames``, or any list of :class:`Frame`.
-        real_samples: for 2-D points and 1-D values, real data drawn behind the samples.
+        real_samples: for 2-D points, real points drawn behind the generated ones.
         value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
         max_images: the most images per frame (a grid).
         title: shown with the step number.
@@ -95,7 +90,7 @@ def training_animation(
         axis.set_yticks([])
         show = artist.set_data
         data = grids
-    elif kind == "points":
+    else:
         data = [checks.as_points(f.samples, "samples") for f in frames]
         view = np.percentile(np.concatenate(data), [1, 99], axis=0)  # all but the most stray points
         if real_samples is not None:
@@ -109,22 +104,6 @@ def training_animation(
         axis.set_ylim(extent[2], extent[3])
         axis.legend(loc="upper right", fontsize=8)
         show = artist.set_offsets
-    else:
-        values = [np.asarray(f.samples, dtype="float64").reshape(-1) for f in frames]
-        reference = values[-1] if real_samples is None else np.asarray(real_samples, dtype="float64").reshape(-1)
-        generated = np.concatenate(values)
-        ends = np.concatenate([reference, np.percentile(generated[np.isfinite(generated)], [1, 99])])
-        low, high = float(ends.min()), float(ends.max())
-        pad = 0.1 * max(high - low, 1e-6)
-        bins = np.linspace(low - pad, high + pad, 41)
-        if real_samples is not None:
-            axis.stairs(plots.density_histogram(reference, bins), bins, fill=True, color=plots.REAL_COLOUR, alpha=0.3,
-                        label="real")
-        data = [plots.density_histogram(v, bins) for v in values]
-        artist = axis.stairs(data[0], bins, color=plots.FAKE_COLOUR, linewidth=2, label="generated")
-        axis.set_ylim(0, 1.1 * max(float(np.max(c)) for c in data))
-        axis.legend(loc="upper right", fontsize=8)
-        show = artist.set_data
     heading = axis.set_title("")
 
     def draw(index: int) -> list:

@@ -1,28 +1,16 @@
 """The training monitor: watch a GAN learn, hear in words when it goes wrong, never lose a run.
 
-One :class:`TrainingMonitor` serves both ways a notebook trains. With ``fit()`` it is a Keras
-callback (``train_step`` returns e.g. ``{"d_loss": ..., "g_loss": ..., "d_acc_real": ...,
-"d_acc_fake": ...}``)::
+With ``fit()`` a :class:`TrainingMonitor` is a Keras callback::
 
     monitor = TrainingMonitor(every=100, sample_fn=lambda: gan.generator(fixed_noise))
     gan.fit(dataset, epochs=50, steps_per_epoch=100, verbose=0, callbacks=[monitor])
 
-In a hand-written loop, :meth:`TrainingMonitor.steps` gives the steps still to run (after the
-last checkpoint) and :meth:`TrainingMonitor.update` takes each step's numbers::
-
-    monitor = TrainingMonitor(every=100, total_steps=5000, sample_fn=..., checkpoint=checkpoint)
-    for step in monitor.steps():
-        d_loss, g_loss = train_step(...)
-        monitor.update(step, d_loss=d_loss, g_loss=g_loss)
-
-Every ``every`` steps it redraws one dashboard in place (see :mod:`course_utils.dashboard`),
-keeps the samples as an animation frame, and runs the diagnostics (each problem said once, with
-what to try); a NaN loss stops training with a clear message. With a :class:`Quality` it
-measures the notebook's quality and remembers when it first reached its threshold
-(``first_pass_step``, ``first_pass_seconds``). With a
-:class:`~course_utils.checkpoints.TrainingCheckpoint` it saves every N steps and a rerun of the
-training cell continues where it stopped. Headless (tests, scripts) it prints one line per
-update instead and shows the final dashboard once.
+In a hand-written loop, ``monitor.steps()`` gives the steps still to run (after the last
+checkpoint) and ``monitor.update(step, d_loss=..., g_loss=...)`` takes each step's numbers.
+Every ``every`` steps it redraws one dashboard in place (or prints a line when headless), keeps
+an animation frame and runs the diagnostics; a NaN loss stops training with what to try. With a
+:class:`Quality` it remembers when the quality first reached its threshold; with a
+:class:`~course_utils.checkpoints.TrainingCheckpoint` a rerun continues where training stopped.
 """
 
 from __future__ import annotations
@@ -48,7 +36,7 @@ __all__ = ["NonFiniteLossError", "Quality", "TrainingMonitor"]
 
 PER_CHECK = ("check_step", "diversity", "sample_change", "quality_step", "quality")
 MAX_FRAMES = 60  # older frames are thinned evenly beyond this
-FRAME_SAMPLES = {"images": 64, "points": 1000, "values": 1000}
+FRAME_SAMPLES = {"images": 64, "points": 1000}  # samples kept per frame
 REDRAW_SECONDS = 1.0  # the live dashboard is redrawn at most this often (faster cannot be read)
 
 
@@ -93,9 +81,9 @@ class TrainingMonitor(keras.callbacks.Callback):
     Args:
         every: redraw the dashboard, keep a frame and run the diagnostics every this many steps.
         total_steps: the planned number of steps (needed by :meth:`steps`; ``fit()`` gives it).
-        sample_fn: returns the generator's samples from *fixed* noise: images, 2-D points or 1-D values.
-        real_samples: real data, drawn behind points and values and used to judge the variety.
-        decision_fn: D's probability of "real" for a batch of points (2-D and 1-D data).
+        sample_fn: returns the generator's samples from *fixed* noise: images or 2-D points.
+        real_samples: real data, drawn behind the points and used to judge the samples' variety.
+        decision_fn: D's probability of "real" for a batch of 2-D points (a map behind them).
         value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
         quality: the notebook's quality measure (a :class:`Quality`).
         checkpoint: save every N steps and continue from the last save.
@@ -153,8 +141,6 @@ class TrainingMonitor(keras.callbacks.Callback):
         self._checks, self._frame_stride, self._finished, self._in_fit = 0, 1, False, False
         self._next_step = self._first_step = self._saved_step = self._epoch_first_step = first_step
 
-    # --- starting: restore a checkpoint, start the clock and the progress bar
-
     def _begin(self, first_step: int, restore: bool = True) -> int:
         """Start a training session (restoring the checkpoint); return the first step to run."""
         restored = self._restore() if restore else None
@@ -202,11 +188,6 @@ class TrainingMonitor(keras.callbacks.Callback):
     def elapsed_seconds(self) -> float:
         """Training wall time in seconds, over all sessions of this run (checkpoints included)."""
         return self._seconds_before + (0.0 if self._started is None else time.perf_counter() - self._started)
-
-    @property
-    def step(self) -> int:
-        """Training steps done so far."""
-        return self._next_step
 
     def steps(self) -> Iterator[int]:
         """Yield the step numbers still to run, after the last checkpoint; :meth:`finish` at the end.
@@ -280,11 +261,7 @@ class TrainingMonitor(keras.callbacks.Callback):
                       f"{done} steps, {self.first_pass_seconds:.1f} s of training.")
 
     def _say(self, text: str) -> None:
-        if self._bar is not None:
-            self._bar.clear()
-        print(text, flush=True)
-        if self._bar is not None:
-            self._bar.refresh()
+        self._bar.write(text) if self._bar is not None else print(text, flush=True)  # write: above the bar
 
     # --- every `every` steps
 

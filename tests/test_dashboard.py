@@ -66,7 +66,7 @@ def test_dashboard_quick_redraw_matches_a_full_redraw():
     np.testing.assert_array_equal(png_pixels(quick_png), png_pixels(full_png))
 
 
-def test_dashboard_panels_for_images_points_and_values():
+def test_dashboard_panels_for_images():
     history = gan_history(50)
     history.update(quality_step=[25, 50], quality=[0.5, 0.3])
     images = Dashboard(loss_keys=["d_loss", "g_loss"], accuracy_keys=["d_acc_real", "d_acc_fake"], samples=np.zeros((16, 8, 8, 3)),
@@ -77,10 +77,6 @@ def test_dashboard_panels_for_images_points_and_values():
     grid = np.asarray(images.picture.get_array())
     assert grid.shape == (35, 35, 3)  # 4 x 4 tiles of 8 pixels and grey lines between them
     assert np.all(grid[:8, :8] == 1.0) and np.all(grid[8, :] == pytest.approx(0.55))
-    values = Dashboard(loss_keys=["d_loss"], samples=np.zeros(100), real_samples=np.random.default_rng(0).normal(size=500),
-                       with_decision_map=True)
-    assert values.decision_points().shape == (200, 1)
-    values.render(history, samples=np.random.default_rng(1).normal(size=100), decision=np.full(200, 0.5))
     with pytest.raises(ValueError, match="cannot be drawn"):
         Dashboard(loss_keys=["d_loss"], samples=np.zeros((10, 5)))
 
@@ -120,11 +116,12 @@ def test_dashboard_zooms_out_for_points_that_left_and_back_in():
 
 
 def test_sample_kinds():
-    assert [sample_kind(np.zeros(shape)) for shape in [(5, 2), (5,), (5, 1), (5, 4, 4), (5, 4, 4, 3)]] == [
-        "points", "values", "values", "images", "images",
+    assert [sample_kind(np.zeros(shape)) for shape in [(5, 2), (5, 4, 4), (5, 4, 4, 3)]] == [
+        "points", "images", "images",
     ]
-    with pytest.raises(ValueError, match="cannot be drawn"):
-        sample_kind(np.zeros((5, 3)))
+    for shape in [(5, 3), (5,), (5, 1)]:  # 1-D values have no picture in the course
+        with pytest.raises(ValueError, match="cannot be drawn"):
+            sample_kind(np.zeros(shape))
 
 
 def test_animation_plays_inline_one_frame_per_check():
