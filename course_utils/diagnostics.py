@@ -2,8 +2,8 @@
 
 Each detector looks at numbers (a history of losses and accuracies, or samples) and returns a
 :class:`Finding` (what it saw, in words and numbers, and what to try: the GAN hacks from the
-lectures) or ``None`` when all looks fine. :class:`TrainingDiagnostics` runs them during
-training and reports each problem once; the training monitor feeds it.
+lectures) or ``None`` when all looks fine. The training monitor runs them (:func:`new_findings`)
+at each check and says each problem once.
 
 The history is a dict of lists, as the training monitor keeps it: per training step ``"step"``,
 ``"d_loss"``, ``"g_loss"``, ``"d_acc_real"``, ``"d_acc_fake"``; per check (every N steps)
@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -363,50 +363,25 @@ def detect_non_finite(values: Mapping[str, Any], *, step: int | None = None) -> 
     )
 
 
-class TrainingDiagnostics:
-    """Run the detectors during training and report each kind of problem once.
+def new_findings(history: Mapping[str, Any], *, step: int, reported: Collection[str] = (),
+                 quality_threshold: float | None = None, higher_is_better: bool = True) -> list[Finding]:
+    """Run the detectors on a training history; return the problems of kinds not in ``reported``.
 
-    Args:
-        warmup_steps: no verdicts before this many steps: a freshly started GAN looks
-            collapsed and D often leads early on.
-        collapse_threshold: the diversity ratio below which samples count as collapsed; it
-            must be seen at two checks in a row.
-        quality_threshold, higher_is_better: the notebook's quality bar, if any (training that
-            reached it is not "stuck").
+    Mode collapse needs the per-check ``diversity`` below :data:`COLLAPSE_THRESHOLD` at two
+    checks in a row; a quality that reached ``quality_threshold`` is not "stuck". The training
+    monitor calls it at each check, after a warm-up (a fresh GAN looks collapsed, D often leads).
 
     Example:
-        >>> watcher = TrainingDiagnostics()
         >>> history = {"step": list(range(200)), "d_loss": [0.5] * 200, "g_loss": [0.5] * 200}
-        >>> [finding.kind for finding in watcher.check(history, step=199)], watcher.check(history, step=199)
+        >>> [finding.kind for finding in new_findings(history, step=199)], new_findings(history, step=199, reported=["no_progress"])
         (['no_progress'], [])
     """
-
-    def __init__(self, *, warmup_steps: int = 0, collapse_threshold: float = COLLAPSE_THRESHOLD,
-                 quality_threshold: float | None = None, higher_is_better: bool = True) -> None:
-        if warmup_steps < 0:
-            raise ValueError(f"warmup_steps must be 0 or more, got {warmup_steps}.")
-        self.warmup_steps = int(warmup_steps)
-        self.collapse_threshold = float(collapse_threshold)
-        self.quality_threshold = quality_threshold
-        self.higher_is_better = bool(higher_is_better)
-        self.reported: dict[str, Finding] = {}
-
-    def check(self, history: Mapping[str, Any], *, step: int) -> list[Finding]:
-        """Return the problems seen for the first time at this check (each kind only once).
-
-        Mode collapse needs the history's per-check ``diversity`` below the threshold twice in a row.
-        """
-        if step + 1 < self.warmup_steps:
-            return []
-        new: list[Finding] = []
-        if CONVERGENCE_FAILURE not in self.reported and all(key in history for key in LOSS_KEYS):
-            new.append(detect_convergence_failure(history))
-        diversity = list(history.get("diversity", []))[-2:]
-        if MODE_COLLAPSE not in self.reported and len(diversity) == 2 and max(diversity) < self.collapse_threshold:
-            new.append(_collapse(diversity[-1], self.collapse_threshold, step))
-        if NO_PROGRESS not in self.reported:
-            new.append(detect_no_progress(history, quality_threshold=self.quality_threshold,
-                                          higher_is_better=self.higher_is_better))
-        new = [finding for finding in new if finding is not None]
-        self.reported.update((finding.kind, finding) for finding in new)
-        return new
+    found = []
+    if CONVERGENCE_FAILURE not in reported and all(key in history for key in LOSS_KEYS):
+        found.append(detect_convergence_failure(history))
+    diversity = list(history.get("diversity", []))[-2:]
+    if MODE_COLLAPSE not in reported and len(diversity) == 2 and max(diversity) < COLLAPSE_THRESHOLD:
+        found.append(_collapse(diversity[-1], COLLAPSE_THRESHOLD, step))
+    if NO_PROGRESS not in reported:
+        found.append(detect_no_progress(history, quality_threshold=quality_threshold, higher_is_better=higher_is_better))
+    return [finding for finding in found if finding is not None]

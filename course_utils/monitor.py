@@ -23,14 +23,15 @@ from typing import Any
 
 import keras
 import numpy as np
+from IPython import get_ipython
+from IPython.display import Image, display
 
 from course_utils import checks, environment, plots
 from course_utils.animation import Frame, sample_kind
 from course_utils.checkpoints import RestoredState, TrainingCheckpoint
 from course_utils.dashboard import Dashboard
-from course_utils.diagnostics import (NonFiniteLossError, TrainingDiagnostics, detect_non_finite,
-                                      mean_pairwise_distance, sample_change)
-from course_utils.progress import progress
+from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
+from course_utils.progress import clock_and_eta, progress
 
 __all__ = ["NonFiniteLossError", "Quality", "TrainingMonitor"]
 
@@ -42,14 +43,9 @@ REDRAW_SECONDS = 1.0  # the live dashboard is redrawn at most this often (faster
 
 @dataclass(frozen=True)
 class Quality:
-    """The notebook's quality measure, as the monitor tracks it.
-
-    Attributes:
-        measure: called with the number of steps done, returns the measure (a float).
-        threshold: the value it must reach (``None``: just draw the curve).
-        higher_is_better: whether larger values are better.
-        every: measure every this many steps (default: the monitor's ``every``).
-        name: the measure's name on the dashboard, e.g. ``"mean |y - sin x|"``.
+    """The notebook's quality measure for the monitor: ``measure(steps_done)`` returns a float that
+    should reach ``threshold`` (``None``: only draw the curve); measured every ``every`` steps (by
+    default the monitor's ``every``); ``name`` is shown on the dashboard, e.g. ``"mean |y - sin x|"``.
 
     Example:
         >>> Quality(lambda step: 0.04, threshold=0.05, higher_is_better=False).passes(0.04)
@@ -69,12 +65,6 @@ class Quality:
         return value >= self.threshold if self.higher_is_better else value <= self.threshold
 
 
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(max(0, int(round(seconds))), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 class TrainingMonitor(keras.callbacks.Callback):
     """Live dashboard, diagnostics, checkpoints, ETA and time to quality for one training run.
 
@@ -91,13 +81,11 @@ class TrainingMonitor(keras.callbacks.Callback):
         title: a title for the dashboard.
 
     Attributes:
-        history: a dict of lists: per step ``"step"`` and every value given to :meth:`update`;
-            per check ``"check_step"``, ``"diversity"``, ``"sample_change"``; per quality
-            measurement ``"quality_step"``, ``"quality"``.
-        frames: the samples of each check, :class:`~course_utils.animation.Frame`\\ s.
-        findings: the problems the diagnostics reported.
-        first_pass_step, first_pass_seconds: steps and training seconds when the quality first
-            reached its threshold.
+        history: a dict of lists: per step ``"step"`` and the values given to :meth:`update`; per
+            check ``"check_step"``, ``"diversity"``, ``"sample_change"``; ``"quality_step"``, ``"quality"``.
+        frames: the samples of each check (:class:`~course_utils.animation.Frame`); findings: the
+            problems the diagnostics reported; first_pass_step, first_pass_seconds: steps and
+            training seconds when the quality first reached its threshold.
 
     Example:
         >>> monitor = TrainingMonitor(every=5, total_steps=10)
@@ -137,7 +125,7 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.first_pass_step: int | None = None
         self.first_pass_seconds: float | None = None
         self._seconds_before, self._bar, self._dashboard, self._display, self._started = 0.0, None, None, None, None
-        self._samples = self._previous = self._real_spread = self._epoch = self._last_draw = self._shown_step = None
+        self._samples = self._previous = self._epoch = self._last_draw = self._shown_step = None
         self._checks, self._frame_stride, self._finished, self._in_fit = 0, 1, False, False
         self._next_step = self._first_step = self._saved_step = self._epoch_first_step = first_step
 
@@ -154,10 +142,7 @@ class TrainingMonitor(keras.callbacks.Callback):
             self.first_pass_seconds = restored.extra.get("first_pass_seconds")
             self._epoch = restored.epoch
         first_step, total = self._next_step, self.total_steps
-        self._diagnostics = TrainingDiagnostics(
-            warmup_steps=int(0.2 * total) if total else 3 * self.every,
-            quality_threshold=None if self.quality is None else self.quality.threshold,
-            higher_is_better=self.quality is None or self.quality.higher_is_better)
+        self._warmup = int(0.2 * total) if total else 3 * self.every  # no verdicts (but NaN) before this step
         if total is not None and first_step >= total:
             print(f"Training already finished: {first_step} of {total} steps done (checkpoint in "
                   f"{self.checkpoint.directory if self.checkpoint else '?'}). Pass fresh_start=True to the "
@@ -173,9 +158,8 @@ class TrainingMonitor(keras.callbacks.Callback):
         return self._restored
 
     def initial_epoch(self) -> int:
-        """Restore the checkpoint (if any) and return the epoch ``fit()`` continues from.
-
-        Pass it to ``fit(..., initial_epoch=monitor.initial_epoch(), callbacks=[monitor])``.
+        """Restore the checkpoint (if any) and return the epoch to continue from:
+        ``fit(..., initial_epoch=monitor.initial_epoch(), callbacks=[monitor])``.
 
         Example:
             >>> TrainingMonitor(every=10).initial_epoch()
@@ -272,8 +256,10 @@ class TrainingMonitor(keras.callbacks.Callback):
         samples = self._samples = self._current_samples()
         if samples is not None:
             self._record_samples(done, samples)
-        if self.diagnose:
-            for finding in self._diagnostics.check(self.history, step=done - 1):
+        if self.diagnose and done >= self._warmup:
+            for finding in new_findings(self.history, step=done - 1, reported={finding.kind for finding in self.findings},
+                                        quality_threshold=getattr(self.quality, "threshold", None),
+                                        higher_is_better=getattr(self.quality, "higher_is_better", True)):
                 self.findings.append(finding)
                 self._say(finding.message())
         if self.headless:
@@ -294,9 +280,7 @@ class TrainingMonitor(keras.callbacks.Callback):
                                  f"{samples.shape}: give real samples of the same kind (same shape after the batch axis).")
         diversity = change = math.nan
         if self.real_samples is not None and np.all(np.isfinite(samples)):
-            if self._real_spread is None:  # the real data's variety, measured once
-                self._real_spread = mean_pairwise_distance(self.real_samples)
-            diversity = mean_pairwise_distance(samples) / max(self._real_spread, 1e-12)
+            diversity = diversity_ratio(samples, self.real_samples)
         if self._previous is not None and self._previous.shape == samples.shape:
             change = sample_change(self._previous, samples, self.real_samples)
         for key, value in (("check_step", done), ("diversity", diversity), ("sample_change", change)):
@@ -309,11 +293,8 @@ class TrainingMonitor(keras.callbacks.Callback):
         self._checks += 1
 
     def _timing(self, done: int) -> str:
-        text, session_steps = _clock(self.elapsed_seconds), done - self._first_step
-        if self.total_steps and session_steps > 0 and self._started is not None:
-            per_step = (time.perf_counter() - self._started) / session_steps
-            text += f", ETA {_clock(per_step * max(self.total_steps - done, 0))}"
-        return text
+        session_seconds = time.perf_counter() - self._started
+        return clock_and_eta(self.elapsed_seconds, session_seconds, done - self._first_step, done, self.total_steps)
 
     def _text_line(self, done: int) -> str:
         means = []
@@ -350,8 +331,6 @@ class TrainingMonitor(keras.callbacks.Callback):
             warning="⚠ " + ", ".join(kinds) + " (see below)" if kinds else "")
 
     def _show(self, png: bytes) -> None:
-        from IPython.display import Image, display  # noqa: PLC0415
-
         if self._display is None:
             self._display = display(Image(data=png), display_id=True)
         else:
@@ -402,9 +381,7 @@ class TrainingMonitor(keras.callbacks.Callback):
                 self._save(done, epoch)
             if not self.headless and self._shown_step != done:
                 self._show(self.dashboard_png())
-            elif self.headless and getattr(_ipython(), "kernel", None) is not None:
-                from IPython.display import Image, display  # noqa: PLC0415
-
+            elif self.headless and getattr(get_ipython(), "kernel", None) is not None:  # e.g. build execute
                 display(Image(data=self.dashboard_png()))
         summary = f"Finished {done - self._first_step} steps in {time.perf_counter() - self._started:.1f} s"
         if self._seconds_before:
@@ -441,10 +418,3 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.finish(epoch=self._epoch)
         self._in_fit = False
 
-
-def _ipython() -> Any:
-    try:
-        from IPython import get_ipython  # noqa: PLC0415
-    except ImportError:
-        return None
-    return get_ipython()

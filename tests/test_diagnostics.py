@@ -11,13 +11,13 @@ from course_utils import diagnostics
 from course_utils.diagnostics import (
     Finding,
     NonFiniteLossError,
-    TrainingDiagnostics,
     detect_convergence_failure,
     detect_mode_collapse,
     detect_no_progress,
     detect_non_finite,
     diversity_ratio,
     mean_pairwise_distance,
+    new_findings,
     sample_change,
 )
 
@@ -237,26 +237,20 @@ def test_non_finite_losses_are_flagged_with_what_to_try():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_watcher_reports_each_problem_once_and_respects_warmup():
+def test_new_findings_leave_out_the_kinds_already_reported():
     history = d_wins_history()
-    watcher = TrainingDiagnostics(warmup_steps=2000)
-    assert watcher.check(history, step=1499) == []
-    watcher = TrainingDiagnostics(warmup_steps=100)
-    first = watcher.check(history, step=1499)
-    assert [finding.kind for finding in first] == ["convergence_failure"]
-    assert watcher.check(history, step=1499) == []
-    assert set(watcher.reported) == {"convergence_failure"}
+    assert [finding.kind for finding in new_findings(history, step=1499)] == ["convergence_failure"]
+    assert new_findings(history, step=1499, reported={"convergence_failure"}) == []
 
 
-def test_watcher_needs_two_collapsed_checks_in_a_row():
-    watcher = TrainingDiagnostics(collapse_threshold=0.35)
+def test_new_findings_need_two_collapsed_checks_in_a_row():
     history = healthy_history()
     history["diversity"] = [0.8, 0.1]
-    assert watcher.check(history, step=1499) == []
+    assert new_findings(history, step=1499) == []
     history["diversity"] = [0.8, 0.1, 0.9, 0.05]
-    assert watcher.check(history, step=1499) == []
+    assert new_findings(history, step=1499) == []
     history["diversity"] = [0.8, 0.1, 0.9, 0.05, 0.04]
-    findings = watcher.check(history, step=1499)
+    findings = new_findings(history, step=1499)
     assert [finding.kind for finding in findings] == ["mode_collapse"]
     assert findings[0].numbers["diversity_ratio"] == pytest.approx(0.04)
 

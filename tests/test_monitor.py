@@ -151,7 +151,7 @@ def test_frames_are_recorded_and_thinned_evenly(monkeypatch):
 
 def test_live_dashboard_is_updated_in_place(monkeypatch):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
     monkeypatch.setenv("COURSE_HEADLESS", "0")
     monkeypatch.setattr(monitor_module, "REDRAW_SECONDS", 0)
     real = sin_points(200)
@@ -168,7 +168,7 @@ def test_live_dashboard_is_updated_in_place(monkeypatch):
 
 def test_live_dashboard_redraws_at_most_every_redraw_seconds(monkeypatch):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
     monkeypatch.setenv("COURSE_HEADLESS", "0")
     monkeypatch.setattr(monitor_module, "REDRAW_SECONDS", 3600)
     monitor = TrainingMonitor(every=5, total_steps=50)
@@ -179,7 +179,7 @@ def test_live_dashboard_redraws_at_most_every_redraw_seconds(monkeypatch):
 
 def test_headless_run_shows_nothing_outside_a_kernel_and_draws_the_dashboard_on_request(monkeypatch, capsys):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
     images = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1))
     monitor = TrainingMonitor(every=10, total_steps=20, sample_fn=lambda: images, value_range=(-1, 1))
     for step in monitor.steps():
