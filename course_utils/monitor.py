@@ -33,8 +33,6 @@ from course_utils.dashboard import Dashboard
 from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
 from course_utils.progress import clock_and_eta, progress
 
-__all__ = ["NonFiniteLossError", "Quality", "TrainingMonitor"]
-
 PER_CHECK = ("check_step", "diversity", "sample_change", "quality_step", "quality")
 MAX_FRAMES = 60  # older frames are thinned evenly beyond this
 FRAME_SAMPLES = {"images": 64, "points": 1000}  # samples kept per frame
@@ -60,9 +58,8 @@ class Quality:
 
     def passes(self, value: float) -> bool:
         """Whether ``value`` reaches the threshold."""
-        if self.threshold is None or not math.isfinite(value):
-            return False
-        return value >= self.threshold if self.higher_is_better else value <= self.threshold
+        reached = self.threshold is not None and (value >= self.threshold if self.higher_is_better else value <= self.threshold)
+        return reached and math.isfinite(value)
 
 
 class TrainingMonitor(keras.callbacks.Callback):
@@ -120,10 +117,8 @@ class TrainingMonitor(keras.callbacks.Callback):
 
     def _reset(self, first_step: int) -> None:
         self.history: dict[str, list] = {"step": []}
-        self.frames: list[Frame] = []
-        self.findings: list = []
-        self.first_pass_step: int | None = None
-        self.first_pass_seconds: float | None = None
+        self.frames, self.findings = [], []  # Frames; Findings
+        self.first_pass_step = self.first_pass_seconds = None
         self._seconds_before, self._bar, self._dashboard, self._display, self._started = 0.0, None, None, None, None
         self._samples = self._previous = self._epoch = self._last_draw = self._shown_step = None
         self._checks, self._frame_stride, self._finished, self._in_fit = 0, 1, False, False
@@ -135,12 +130,9 @@ class TrainingMonitor(keras.callbacks.Callback):
         self._restored = None
         self._reset(first_step if restored is None else restored.step)
         if restored is not None:
-            self.history = restored.history or {"step": []}
-            self.history.setdefault("step", [])
-            self._seconds_before = float(restored.extra.get("seconds", 0.0))
-            self.first_pass_step = restored.extra.get("first_pass_step")
-            self.first_pass_seconds = restored.extra.get("first_pass_seconds")
-            self._epoch = restored.epoch
+            self.history, extra = {"step": [], **restored.history}, restored.extra
+            self._seconds_before, self._epoch = float(extra.get("seconds", 0.0)), restored.epoch
+            self.first_pass_step, self.first_pass_seconds = extra.get("first_pass_step"), extra.get("first_pass_seconds")
         first_step, total = self._next_step, self.total_steps
         self._warmup = int(0.2 * total) if total else 3 * self.every  # no verdicts (but NaN) before this step
         if total is not None and first_step >= total:
@@ -189,8 +181,6 @@ class TrainingMonitor(keras.callbacks.Callback):
         yield from range(self._begin(0), self.total_steps)
         self.finish()
 
-    # --- every step
-
     def update(self, step: int, **values: Any) -> None:
         """Record one step's losses and accuracies (floats or scalar tensors) by name.
 
@@ -203,9 +193,8 @@ class TrainingMonitor(keras.callbacks.Callback):
             >>> monitor.history["d_acc_fake"]
             [0.5]
         """
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-            raise ValueError(f"step must be a whole number >= 0, got {step!r}.")
-        step, done = int(step), int(step) + 1
+        step = checks.whole_number(step, "step", minimum=0)
+        done = step + 1
         if self._started is None or self._finished:
             self._begin(step, restore=False)
         numbers = {name: checks.as_number(value, name) for name, value in values.items()}
@@ -244,10 +233,8 @@ class TrainingMonitor(keras.callbacks.Callback):
                       f"({'>=' if self.quality.higher_is_better else '<='} {self.quality.threshold:g}) after "
                       f"{done} steps, {self.first_pass_seconds:.1f} s of training.")
 
-    def _say(self, text: str) -> None:
-        self._bar.write(text) if self._bar is not None else print(text, flush=True)  # write: above the bar
-
-    # --- every `every` steps
+    def _say(self, text: str) -> None:  # above the progress bar, if any
+        self._bar.write(text) if self._bar is not None else print(text, flush=True)
 
     def _current_samples(self) -> np.ndarray | None:
         return None if self.sample_fn is None else np.asarray(keras.ops.convert_to_numpy(self.sample_fn()))
@@ -273,11 +260,11 @@ class TrainingMonitor(keras.callbacks.Callback):
             try:
                 if sample_kind(samples) == "images":
                     plots.prepare_images(samples, self.value_range)
+                if self.real_samples is not None and self.real_samples.shape[1:] != samples.shape[1:]:
+                    raise ValueError(f"they have shape {samples.shape}, real_samples {self.real_samples.shape}: give real "
+                                     "samples of the same kind (same shape after the batch axis)")
             except ValueError as error:
                 raise ValueError(f"sample_fn returned samples the monitor cannot show: {error}") from None
-            if self.real_samples is not None and self.real_samples.shape[1:] != samples.shape[1:]:
-                raise ValueError(f"real_samples have shape {self.real_samples.shape} but sample_fn returns "
-                                 f"{samples.shape}: give real samples of the same kind (same shape after the batch axis).")
         diversity = change = math.nan
         if self.real_samples is not None and np.all(np.isfinite(samples)):
             diversity = diversity_ratio(samples, self.real_samples)
@@ -310,10 +297,9 @@ class TrainingMonitor(keras.callbacks.Callback):
 
     def _render(self, done: int) -> bytes:
         if self._dashboard is None:
-            keys = [name for name in self.history if name != "step" and name not in PER_CHECK]
-            quality = self.quality
+            keys, quality = [name for name in self.history if name != "step" and name not in PER_CHECK], self.quality
             self._dashboard = Dashboard(
-                loss_keys=[name for name in keys if "acc" not in name], accuracy_keys=[name for name in keys if "acc" in name],
+                loss_keys=[key for key in keys if "acc" not in key], accuracy_keys=[key for key in keys if "acc" in key],
                 total_steps=self.total_steps, samples=self._samples, real_samples=self.real_samples,
                 value_range=self.value_range, with_decision_map=self.decision_fn is not None, quality_name=quality and quality.name,
                 quality_threshold=quality and quality.threshold, higher_is_better=quality is None or quality.higher_is_better,
@@ -323,12 +309,10 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._dashboard.fit_samples(self._samples)
             if (points := self._dashboard.decision_points()) is not None:
                 decision = keras.ops.convert_to_numpy(self.decision_fn(points))
-        kinds = sorted({finding.kind.replace("_", " ") for finding in self.findings})
-        self._shown_step = done
-        return self._dashboard.render(
-            self.history, heading=f"step {done}" + (f" / {self.total_steps}" if self.total_steps else "")
-            + f" · {self._timing(done)}", samples=self._samples, decision=decision,
-            warning="⚠ " + ", ".join(kinds) + " (see below)" if kinds else "")
+        kinds, total, self._shown_step = sorted({f.kind.replace("_", " ") for f in self.findings}), self.total_steps, done
+        return self._dashboard.render(self.history, heading=f"step {done}{f' / {total}' if total else ''} · {self._timing(done)}",
+                                      samples=self._samples, decision=decision,
+                                      warning="⚠ " + ", ".join(kinds) + " (see below)" if kinds else "")
 
     def _show(self, png: bytes) -> None:
         if self._display is None:
@@ -351,8 +335,6 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._samples = self._current_samples()
         return self._render(self._next_step)
 
-    # --- checkpoints and the end
-
     def _save(self, done: int, epoch: int | None = None) -> None:
         if self._saved_step != done:
             self.checkpoint.save(done, history=self.history, epoch=epoch, extra={
@@ -361,9 +343,8 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._saved_step = done
 
     def finish(self, epoch: int | None = None) -> None:
-        """End the session: last checkpoint, final dashboard, a summary line. Safe to call twice.
-
-        :meth:`steps` and ``fit()`` call it; call it yourself after a plain loop.
+        """End the session (last checkpoint, final dashboard, a summary); :meth:`steps` and ``fit()``
+        call it, call it yourself after a plain loop. Safe to call twice.
 
         Example:
             >>> monitor = TrainingMonitor(every=10)
@@ -386,17 +367,15 @@ class TrainingMonitor(keras.callbacks.Callback):
         summary = f"Finished {done - self._first_step} steps in {time.perf_counter() - self._started:.1f} s"
         if self._seconds_before:
             summary += f" ({done} steps, {self.elapsed_seconds:.1f} s in all, with earlier sessions)"
-        if self.quality is not None and self.quality.threshold is not None:
-            summary += (f"; quality first reached the threshold at step {self.first_pass_step} ({self.first_pass_seconds:.1f} s)"
-                        if self.first_pass_step is not None else "; quality has not reached the threshold yet")
+        if self.first_pass_step is not None:
+            summary += f"; quality first reached the threshold at step {self.first_pass_step} ({self.first_pass_seconds:.1f} s)"
+        elif getattr(self.quality, "threshold", None) is not None:
+            summary += "; quality has not reached the threshold yet"
         print(summary + ".", flush=True)
 
-    # --- Keras callback hooks (fit)
-
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
-        epochs, steps_per_epoch = (self.params or {}).get("epochs"), (self.params or {}).get("steps")
-        if self.total_steps is None and epochs and steps_per_epoch:
-            self.total_steps = int(epochs) * int(steps_per_epoch)
+        if self.total_steps is None and (self.params or {}).get("epochs") and self.params.get("steps"):
+            self.total_steps = int(self.params["epochs"]) * int(self.params["steps"])
         self._begin(0)
         self._in_fit = True
 
