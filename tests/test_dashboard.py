@@ -8,24 +8,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from course_utils.animation import Frame, sample_kind, show_training_animation, training_animation  # noqa: E402
 from course_utils.dashboard import Dashboard  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def sin_points(count: int, seed: int = 0) -> np.ndarray:
-    x = np.random.default_rng(seed).uniform(-3.5, 3.5, count)
-    return np.stack([x, np.sin(x)], axis=1)
+from test_plots import close_figures, sin_points  # noqa: E402, F401 (close_figures: an autouse fixture)
 
 
 def png_pixels(png: bytes) -> np.ndarray:
