@@ -265,9 +265,8 @@ class TrainingMonitor(keras.callbacks.Callback):
                                      "samples of the same kind (same shape after the batch axis)")
             except ValueError as error:
                 raise ValueError(f"sample_fn returned samples the monitor cannot show: {error}") from None
-        diversity = change = math.nan
-        if self.real_samples is not None and np.all(np.isfinite(samples)):
-            diversity = diversity_ratio(samples, self.real_samples)
+        comparable = self.real_samples is not None and np.all(np.isfinite(samples))
+        diversity, change = diversity_ratio(samples, self.real_samples) if comparable else math.nan, math.nan
         if self._previous is not None and self._previous.shape == samples.shape:
             change = sample_change(self._previous, samples, self.real_samples)
         for key, value in (("check_step", done), ("diversity", diversity), ("sample_change", change)):
@@ -364,7 +363,8 @@ class TrainingMonitor(keras.callbacks.Callback):
                 self._show(self.dashboard_png())
             elif self.headless and getattr(get_ipython(), "kernel", None) is not None:  # e.g. build execute
                 display(Image(data=self.dashboard_png()))
-        summary = f"Finished {done - self._first_step} steps in {time.perf_counter() - self._started:.1f} s"
+        session = 0.0 if self._started is None else time.perf_counter() - self._started
+        summary = f"Finished {done - self._first_step} steps in {session:.1f} s"
         if self._seconds_before:
             summary += f" ({done} steps, {self.elapsed_seconds:.1f} s in all, with earlier sessions)"
         if self.first_pass_step is not None:
@@ -380,7 +380,7 @@ class TrainingMonitor(keras.callbacks.Callback):
         self._in_fit = True
 
     def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        if self._next_step == self._first_step and epoch != (self._epoch or 0):
+        if self.checkpoint is not None and self._next_step == self._first_step and epoch != (self._epoch or 0):
             raise ValueError(f"fit() starts at epoch {epoch} but the checkpoint continues from epoch {self._epoch or 0}: "
                              "pass initial_epoch=monitor.initial_epoch() to fit().")
         self._epoch_first_step = self._next_step

@@ -286,6 +286,14 @@ def test_fit_callback_counts_steps_over_epochs(capsys):
     assert [line.split("|")[0].strip() for line in lines] == ["step     4/12", "step     8/12", "step    12/12"]
 
 
+def test_fit_from_a_later_epoch_without_a_checkpoint_just_counts_on():
+    model = LossStream([1.0] * 12)
+    model.compile()
+    monitor = TrainingMonitor(every=4)
+    model.fit(np.zeros((12, 1), "float32"), batch_size=2, epochs=2, initial_epoch=1, verbose=0, callbacks=[monitor])
+    assert monitor.history["step"] == list(range(6))
+
+
 def test_fit_stops_on_nan():
     model = LossStream([1.0, 0.9, float("nan"), 0.8])
     model.compile()
@@ -330,6 +338,11 @@ def test_samples_that_cannot_be_shown_are_refused_at_the_first_check(samples, op
     monitor.update(0, d_loss=1.0)
     with pytest.raises(ValueError, match=message):
         monitor.update(1, d_loss=1.0)
+
+
+def test_finish_before_any_step_says_so(capsys):
+    TrainingMonitor(every=10, total_steps=100).finish()
+    assert "Finished 0 steps" in capsys.readouterr().out
 
 
 def test_bad_calls_are_clear_errors():
