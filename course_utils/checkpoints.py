@@ -1,23 +1,17 @@
 """Resumable training through TensorFlow's own checkpoints: save every N steps, continue later.
 
-``tf.train.Checkpoint`` saves every model's ``variables`` (weights, batch-norm statistics, and the
-``SeedGenerator`` states that Keras' tracking of a model leaves out), the optimizers (step count,
-Adam's moments; the learning rate set in the notebook wins), named ``tf.random.Generator`` and
-``keras.random.SeedGenerator`` states, and a string variable with the step, epoch, history, extras
-and NumPy/Python random state as JSON. ``tf.train.CheckpointManager`` writes, lists and rotates
-them (``step-500.index``, ``.data``) in ``config.data_dir("checkpoints", name)``, recording each
-in its ``checkpoint`` file only when written: a write that dies half-way leaves the previous one
-the newest (the next save removes its leftovers). Another model's checkpoint is refused, saying
-what differs, before any variable changes. ``fit()`` resumes at an epoch start (see the monitor).
+``tf.train.Checkpoint`` saves the models' ``variables`` (weights, batch-norm statistics, the
+``SeedGenerator`` states Keras' tracking leaves out), the optimizers (the learning rate set in
+the notebook wins), ``tf.random.Generator``/``keras.random.SeedGenerator`` states, and the step,
+epoch, history, extras and NumPy/Python random state as JSON in a string variable.
+``tf.train.CheckpointManager`` writes and rotates them (``step-500.index``, ``.data``) in
+``config.data_dir("checkpoints", name)`` and lists each only once written: a write that dies
+half-way leaves the previous one the newest. Another model's checkpoint is refused, saying what
+differs, before any variable changes. The training monitor uses it (``checkpoint=``)::
 
-A hand-written loop (``monitor.steps()`` in the training monitor does this for you)::
-
-    checkpoint = TrainingCheckpoint("01_sin_gan", models={"generator": g}, optimizers={"generator": g_opt})
+    checkpoint = TrainingCheckpoint("06_dcgan_road_signs", models={"generator": g}, optimizers={"generator": g_opt})
     restored = checkpoint.restore()            # None on the first run
-    for step in range(restored.step if restored else 0, steps):
-        ...                                    # one training step, then:
-        if checkpoint.due(step + 1):
-            checkpoint.save(step + 1, history=history)
+    checkpoint.save(500, history=history)      # after 500 steps
 """
 
 from __future__ import annotations
@@ -54,18 +48,13 @@ class CheckpointReadError(ValueError):
 
 @dataclass
 class RestoredState:
-    """What :meth:`TrainingCheckpoint.restore` brought back besides the variables.
-
-    ``step``: steps done (the next step to run); ``epoch``: epochs done with ``fit()``, else
-    ``None``; ``history``: a dict of lists; ``extra``: what ``save(extra=...)`` got; ``path``:
-    the checkpoint's prefix (``.../step-500``).
-    """
+    """What :meth:`TrainingCheckpoint.restore` brought back besides the variables: steps done,
+    epochs done with ``fit()`` (else ``None``), the history and the ``extra`` given to ``save``."""
 
     step: int
     epoch: int | None
     history: dict[str, list]
     extra: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
 
 
 def _name(name: Any, what: str) -> str:
@@ -163,27 +152,6 @@ class TrainingCheckpoint:
             raise CheckpointReadError(f"{self.directory / 'checkpoint'} is damaged. " + HOW_TO_START_FRESH.format(self.directory))
         return [Path(prefix) for prefix in (state.all_model_checkpoint_paths if state else [])]
 
-    def latest_step(self) -> int | None:
-        """Return the step of the newest checkpoint, or ``None`` when there is none.
-
-        >>> checkpoint = TrainingCheckpoint("doc_latest", models={})
-        >>> checkpoint.latest_step() is None, checkpoint.save(20).name, checkpoint.latest_step()
-        (True, 'step-20', 20)
-        """
-        found = self.paths()
-        return int(found[-1].name.rsplit("-", 1)[1]) if found else None
-
-    def delete_all(self) -> None:
-        """Delete every checkpoint of this run, and any half-written leftovers.
-
-        >>> checkpoint = TrainingCheckpoint("doc_delete", models={})
-        >>> _ = checkpoint.save(5); checkpoint.delete_all(); checkpoint.paths()
-        []
-        """
-        for path in self.directory.iterdir():
-            if path.name == "checkpoint" or path.name.startswith(f"{PREFIX}-"):
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-
     def save(self, step: int, *, history: Mapping[str, Any] | None = None, epoch: int | None = None,
              extra: Mapping[str, Any] | None = None) -> Path:
         """Write a checkpoint for ``step`` steps done (and ``epoch`` epochs with ``fit()``), keep the
@@ -232,7 +200,9 @@ class TrainingCheckpoint:
         """
         if self.fresh_start and not self._fresh_start_done:
             had = list(self.directory.glob(f"{PREFIX}-*.index"))
-            self.delete_all()
+            for path in self.directory.iterdir():
+                if path.name == "checkpoint" or path.name.startswith(f"{PREFIX}-"):
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
             self._fresh_start_done = True
             if verbose and had:
                 print(f"Fresh start: deleted {len(had)} old checkpoint(s) in {self.directory}.")
@@ -249,7 +219,7 @@ class TrainingCheckpoint:
             if verbose:
                 print(f"Continuing from the checkpoint at step {state['step']} ({prefix}). "
                       "To start over, pass fresh_start=True.")
-            return RestoredState(state["step"], state["epoch"], state["history"], state["extra"], Path(prefix))
+            return RestoredState(state["step"], state["epoch"], state["history"], state["extra"])
         if problems:
             raise CheckpointReadError(f"No checkpoint can be read ({'; '.join(problems)}). "
                                       + HOW_TO_START_FRESH.format(self.directory))

@@ -1,18 +1,15 @@
 """The training monitor's dashboard: one figure, built once and redrawn quickly every N steps.
 
 Panels, left to right: G and D losses; D's accuracy on real and on fake with the healthy band
-(about 80%) shaded; the quality measure with its threshold (when the notebook has one); the
-current samples from fixed noise (an image grid, a scatter of real vs generated 2-D points
-over D's decision map, or histograms of 1-D values under D's output).
+(about 80%) shaded; the quality measure with its threshold (when there is one); the current
+samples from fixed noise (an image grid, or real vs generated 2-D points over D's decision map).
 
-Redrawing a whole matplotlib figure takes a tenth of a second or more, mostly for text (tick
-labels, titles, legends). The dashboard therefore draws the parts that stay the same once,
-keeps that picture, and at each update pastes it back and draws only the curves, points and
-images on top ("blitting", the technique matplotlib's own animations use). The full figure is
-drawn again only when an axis has to grow. :meth:`Dashboard.render` returns a PNG.
+Redrawing a whole matplotlib figure takes a tenth of a second or more, mostly for text. So the
+parts that stay the same are drawn once and kept as a picture; each update pastes it back and
+draws only the curves, points and images on top ("blitting", as matplotlib's animations do).
+The whole figure is drawn again only when an axis has to grow.
 
 Example:
-    >>> import numpy as np
     >>> dashboard = Dashboard(loss_keys=["d_loss", "g_loss"], accuracy_keys=["d_acc_real", "d_acc_fake"],
     ...                       total_steps=100, samples=np.zeros((50, 2)), real_samples=np.ones((50, 2)))
     >>> history = {"step": [0, 1], "d_loss": [1.4, 1.3], "g_loss": [0.7, 0.8],
@@ -33,13 +30,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from course_utils import checks
-from course_utils import plots
+from course_utils import checks, plots
 from course_utils.animation import sample_kind
 
-PANEL_WIDTH = 4.0
-PANEL_HEIGHT = 3.6
-DPI = 80
+PANEL_WIDTH, PANEL_HEIGHT, DPI = 4.0, 3.6, 80
 MAX_CURVE_POINTS = 200
 DECISION_RESOLUTION = 60
 VIEW_MARGIN = 0.25
@@ -49,22 +43,17 @@ SHORT_LABELS = {"d_loss": "D", "g_loss": "G", "d_acc_real": "on real", "d_acc_fa
 
 
 def _legend_above(axis: Any, title: str, columns: int = 3) -> None:
-    """Put the legend above the axis, where curves and points never cover it.
-
-    It is drawn once with the rest of the static picture (legends are slow to draw).
-    """
+    """Put the legend above the axis, where curves and points never cover it (drawn once: legends are slow)."""
     axis.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=columns, fontsize=8, frameon=False,
                 title=title, title_fontsize=9, alignment="left", borderaxespad=0.0, handlelength=1.5,
                 columnspacing=1.0, handletextpad=0.4)
 
 
-def _expanded(limits: tuple[float, float] | None, low: float, high: float,
-              floor: float | None = None) -> tuple[tuple[float, float], bool]:
-    """Return axis limits that include [low, high], and whether they changed.
+def _expanded(limits: tuple[float, float] | None, low: float, high: float) -> tuple[tuple[float, float], bool]:
+    """Return axis limits that include [low, high] (from 0 for data above 0), and whether they changed.
 
-    Limits only grow, and then with room to spare (half the data's span on each side), so
-    that the slow full redraw is rare. With ``floor`` (e.g. 0 for losses) and data above it,
-    the axis starts at the floor.
+    Limits only grow, and then with room to spare (half the data's span on each side), so that
+    the slow full redraw is rare.
     """
     if not (np.isfinite(low) and np.isfinite(high)):
         return limits or (0.0, 1.0), limits is None
@@ -73,10 +62,7 @@ def _expanded(limits: tuple[float, float] | None, low: float, high: float,
     if limits is not None:
         low, high = min(low, limits[0]), max(high, limits[1])
     span = max(high - low, 0.1 * max(abs(low), abs(high)), 1e-3)
-    new_low, new_high = low - 0.5 * span, high + 0.5 * span
-    if floor is not None and low >= floor:
-        new_low = floor
-    return (new_low, new_high), True
+    return (0.0 if low >= 0 else low - 0.5 * span, high + 0.5 * span), True
 
 
 class Dashboard:
@@ -87,68 +73,48 @@ class Dashboard:
         accuracy_keys: history keys drawn in the accuracy panel (empty: no panel).
         total_steps: the planned number of steps (fixes the x axes), or ``None``.
         samples: a first batch of samples, to choose the samples panel (or ``None``).
-        real_samples: real data, drawn behind 2-D points / 1-D values.
+        real_samples: real 2-D points, drawn behind the generated ones.
         value_range: the images' value range.
-        with_decision_map: whether D's output will be given (2-D points and 1-D values).
+        with_decision_map: whether D's output will be given (2-D points).
         quality_name, quality_threshold, higher_is_better: the quality panel, if a name.
         title: shown at the top left.
 
     Example:
-        >>> dashboard = Dashboard(loss_keys=["d_loss"], samples=np.zeros((4, 8, 8)))
-        >>> list(dashboard.axes)
+        >>> list(Dashboard(loss_keys=["d_loss"], samples=np.zeros((4, 8, 8))).axes)
         ['losses', 'samples']
     """
 
-    def __init__(
-        self,
-        *,
-        loss_keys: Sequence[str],
-        accuracy_keys: Sequence[str] = (),
-        total_steps: int | None = None,
-        samples: Any | None = None,
-        real_samples: Any | None = None,
-        value_range: Sequence[float] = (0, 1),
-        with_decision_map: bool = False,
-        quality_name: str | None = None,
-        quality_threshold: float | None = None,
-        higher_is_better: bool = True,
-        title: str | None = None,
-        max_images: int = 36,
-    ) -> None:
-        self.loss_keys = list(loss_keys)
-        self.accuracy_keys = list(accuracy_keys)
+    def __init__(self, *, loss_keys: Sequence[str], accuracy_keys: Sequence[str] = (), total_steps: int | None = None,
+                 samples: Any | None = None, real_samples: Any | None = None, value_range: Sequence[float] = (0, 1),
+                 with_decision_map: bool = False, quality_name: str | None = None,
+                 quality_threshold: float | None = None, higher_is_better: bool = True, title: str | None = None,
+                 max_images: int = 36) -> None:
+        self.loss_keys, self.accuracy_keys = list(loss_keys), list(accuracy_keys)
         self.value_range = checks.value_range(value_range)
         self.max_images = max_images
         self.kind = None if samples is None else sample_kind(samples)
-        self.real = None if real_samples is None else np.asarray(real_samples, dtype="float64")
-        if self.kind == "points" and self.real is not None:
-            self.real = checks.as_points(self.real, "real_samples")
-        self.with_decision_map = with_decision_map and self.kind in ("points", "values")
+        self.real = None
+        if self.kind == "points" and real_samples is not None:
+            self.real = checks.as_points(np.asarray(real_samples, dtype="float64"), "real_samples")
+        self.with_decision_map = with_decision_map and self.kind == "points"
         self.quality_threshold = quality_threshold
         self._x_max = float(total_steps) if total_steps else 1000.0
-        self._loss_limits: tuple[float, float] | None = None
-        self._quality_limits: tuple[float, float] | None = None
-        self._density_limits: tuple[float, float] | None = None
-        self._background = None
+        self._loss_limits = self._quality_limits = self._background = None
         self._animated: list[Any] = []
 
         panels = ["losses"] + (["accuracy"] if self.accuracy_keys else []) + (["quality"] if quality_name else [])
-        if self.kind is not None:
-            panels.append("samples")
-        widths = [1.0] * len(panels)
-        if self.kind == "images":
-            widths[-1] = 0.85
+        panels += ["samples"] if self.kind is not None else []
+        widths = [1.0] * (len(panels) - (self.kind == "images")) + [0.85] * (self.kind == "images")
         self.figure = Figure(figsize=(PANEL_WIDTH * sum(widths), PANEL_HEIGHT), dpi=DPI)
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(1, len(panels), gridspec_kw={"width_ratios": widths}, squeeze=False)[0]
         self.axes = dict(zip(panels, axes))
         self.step_axes = [self.axes[name] for name in ("losses", "accuracy", "quality") if name in self.axes]
-
+        self._title = title
         self.heading = self.figure.text(0.01, 0.99, title or "", ha="left", va="top", fontsize=11, animated=True)
         self.warning = self.figure.text(0.99, 0.99, "", ha="right", va="top", fontsize=10, color="#b71c1c",
                                         animated=True)
         self._animated += [self.heading, self.warning]
-        self._title = title
 
         self.lines = {}
         self._build_curves("losses", self.loss_keys, "Losses")
@@ -162,9 +128,8 @@ class Dashboard:
                                               label="measured")[0]
             self._animated.append(self.lines["quality"])
             if quality_threshold is not None:
-                relation = "≥" if higher_is_better else "≤"
                 axis.axhline(quality_threshold, color="#b71c1c", linestyle="--", linewidth=1,
-                             label=f"threshold ({relation} {quality_threshold:g})")
+                             label=f"threshold ({'≥' if higher_is_better else '≤'} {quality_threshold:g})")
             _legend_above(axis, quality_name if len(quality_name) <= 40 else "Quality", columns=2)
         for axis in self.step_axes:
             axis.xaxis.set_major_locator(MaxNLocator(4))
@@ -176,22 +141,16 @@ class Dashboard:
         if self.kind is not None:
             self._build_samples(np.asarray(samples))
         width = self.figure.get_figwidth()
-        right_room = 0.7 if self.with_decision_map else 0.2  # inches for a colour bar's or D's axis labels
+        right_room = 0.7 if self.with_decision_map else 0.2  # inches for the colour bar's labels
         self.figure.subplots_adjust(left=0.45 / width, right=1 - right_room / width, bottom=0.13, top=0.75, wspace=0.3)
 
-    # ----------------------------------------------------------------------------------------
-    # Building
-    # ----------------------------------------------------------------------------------------
-
     def _build_curves(self, panel: str, keys: Sequence[str], title: str) -> None:
-        axis = self.axes[panel]
         for index, key in enumerate(keys):
             colour = plots.CURVE_COLOURS.get(key, EXTRA_COLOURS[index % len(EXTRA_COLOURS)])
-            line = axis.plot([], [], color=colour, linewidth=1.6, label=SHORT_LABELS.get(key, key),
-                             animated=True)[0]
-            self.lines[key] = line
-            self._animated.append(line)
-        _legend_above(axis, title)
+            self.lines[key] = self.axes[panel].plot([], [], color=colour, linewidth=1.6, label=SHORT_LABELS.get(key, key),
+                                                    animated=True)[0]
+            self._animated.append(self.lines[key])
+        _legend_above(self.axes[panel], title)
 
     def _build_samples(self, samples: np.ndarray) -> None:
         axis = self.axes["samples"]
@@ -199,60 +158,33 @@ class Dashboard:
         axis.xaxis.set_major_locator(MaxNLocator(5))
         axis.yaxis.set_major_locator(MaxNLocator(5))
         if self.kind == "images":
-            grid = self._image_grid(samples)
-            self.picture = axis.imshow(grid, interpolation="nearest", animated=True)
+            self.picture = axis.imshow(self._image_grid(samples), interpolation="nearest", animated=True)
             self._animated.append(self.picture)
             axis.set_xticks([])
             axis.set_yticks([])
             axis.set_title("Generated from fixed noise", fontsize=10)
-        elif self.kind == "points":
-            reference = self.real[:, :2] if self.real is not None else samples
-            self._grid, self._extent = plots.decision_grid(reference, resolution=DECISION_RESOLUTION, margin=VIEW_MARGIN)
-            self._real_extent = self._extent
-            self._checks_back_home = 0
-            if self.with_decision_map:
-                self.picture = axis.imshow(np.full((DECISION_RESOLUTION,) * 2, 0.5), extent=self._extent,
-                                           origin="lower", cmap=plots.DECISION_COLOURMAP, vmin=0, vmax=1,
-                                           aspect="auto", alpha=0.75, animated=True)
-                self._animated.append(self.picture)
-                colourbar = self.figure.colorbar(self.picture, ax=axis, fraction=0.05, pad=0.02, ticks=[0, 0.5, 1])
-                colourbar.ax.tick_params(labelsize=7)
-                colourbar.set_label("D(x) = P(real)", fontsize=8)
-            if self.real is not None:
-                self.real_points = axis.scatter(*self.real[:, :2].T, s=5, color=plots.REAL_COLOUR, linewidths=0,
-                                                label="real", animated=self.with_decision_map)
-                if self.with_decision_map:
-                    self._animated.append(self.real_points)
-            self.fake_points = axis.scatter(*samples.T, s=9, color=plots.FAKE_COLOUR, edgecolors="white",
-                                            linewidths=0.3, label="generated", animated=True)
-            self._animated.append(self.fake_points)
-            self._set_extent(self._extent)
-            _legend_above(axis, "Real vs generated" + (" over D's decision map" if self.with_decision_map else ""))
-        else:
-            first = np.asarray(samples, dtype="float64").reshape(-1)
-            reference = first if self.real is None else self.real.reshape(-1)
-            both = np.concatenate([np.percentile(first[np.isfinite(first)], [1, 99]), reference])
-            low, high = float(both.min()), float(both.max())
-            pad = 0.15 * max(high - low, 1e-6)
-            self._bins = np.linspace(low - pad, high + pad, 41)
-            if self.real is not None:
-                axis.stairs(plots.density_histogram(reference, self._bins), self._bins, fill=True, color=plots.REAL_COLOUR, alpha=0.3,
-                            label="real")
-            self.fake_histogram = axis.stairs(np.zeros(40), self._bins, color=plots.FAKE_COLOUR, linewidth=2,
-                                              label="generated", animated=True)
-            self._animated.append(self.fake_histogram)
-            axis.set_xlim(self._bins[0], self._bins[-1])
-            axis.set_ylabel("density", fontsize=8)
-            if self.with_decision_map:
-                self._curve_x = np.linspace(self._bins[0], self._bins[-1], 200)
-                self.decision_axis = axis.twinx()
-                self.decision_axis.set_ylim(-0.02, 1.02)
-                self.decision_axis.set_ylabel("D(x) = P(real)", fontsize=8, color=plots.DISCRIMINATOR_COLOUR)
-                self.decision_axis.tick_params(labelsize=7)
-                self.decision_curve = self.decision_axis.plot([], [], color=plots.DISCRIMINATOR_COLOUR, linewidth=1.5,
-                                                              animated=True)[0]
-                self._animated.append(self.decision_curve)
-            _legend_above(axis, "Real vs generated values" + (" and D(x)" if self.with_decision_map else ""))
+            return
+        reference = self.real if self.real is not None else samples
+        self._grid, self._extent = plots.decision_grid(reference, resolution=DECISION_RESOLUTION, margin=VIEW_MARGIN)
+        self._real_extent, self._checks_back_home = self._extent, 0
+        if self.with_decision_map:
+            self.picture = axis.imshow(np.full((DECISION_RESOLUTION,) * 2, 0.5), extent=self._extent, origin="lower",
+                                       cmap=plots.DECISION_COLOURMAP, vmin=0, vmax=1, aspect="auto", alpha=0.75,
+                                       animated=True)
+            self._animated.append(self.picture)
+            colourbar = self.figure.colorbar(self.picture, ax=axis, fraction=0.05, pad=0.02, ticks=[0, 0.5, 1])
+            colourbar.ax.tick_params(labelsize=7)
+            colourbar.set_label("D(x) = P(real)", fontsize=8)
+        if self.real is not None:
+            real_points = axis.scatter(*self.real.T, s=5, color=plots.REAL_COLOUR, linewidths=0, label="real",
+                                       animated=self.with_decision_map)
+            if self.with_decision_map:  # drawn over the map, so with it
+                self._animated.append(real_points)
+        self.fake_points = axis.scatter(*samples.T, s=9, color=plots.FAKE_COLOUR, edgecolors="white", linewidths=0.3,
+                                        label="generated", animated=True)
+        self._animated.append(self.fake_points)
+        self._set_extent(self._extent)
+        _legend_above(axis, "Real vs generated" + (" over D's decision map" if self.with_decision_map else ""))
 
     def _image_grid(self, samples: np.ndarray) -> np.ndarray:
         padding = 2 if min(np.shape(samples)[1:3]) >= 16 else 1
@@ -260,67 +192,39 @@ class Dashboard:
                                     pad_value=plots.SEPARATOR_GREY)
 
     def _set_extent(self, extent: tuple[float, float, float, float]) -> None:
-        axis = self.axes["samples"]
-        axis.set_xlim(extent[0], extent[1])
-        axis.set_ylim(extent[2], extent[3])
+        self.axes["samples"].set_xlim(extent[0], extent[1])
+        self.axes["samples"].set_ylim(extent[2], extent[3])
         if self.with_decision_map:
             self.picture.set_extent(extent)
 
-    # ----------------------------------------------------------------------------------------
-    # Updating
-    # ----------------------------------------------------------------------------------------
-
     def decision_points(self) -> np.ndarray | None:
         """The points at which to evaluate D for the decision map (``None`` if no map)."""
-        if not self.with_decision_map:
-            return None
-        if self.kind == "points":
-            return self._grid
-        return self._curve_x[:, None].astype("float32")
+        return self._grid if self.with_decision_map else None
 
     def fit_samples(self, samples: Any) -> None:
-        """Zoom the 2-D view out when many generated points leave it, and back in on the real
-        data once they have stayed near it for three checks (call before
-        :meth:`decision_points`, so the decision map covers the view). Each zoom costs a full
-        redraw, hence the patience."""
-        if self.kind != "points" or samples is None:
+        """Zoom the 2-D view out when many generated points leave it, and back in on the real data
+        once they have stayed near it for three checks (call before :meth:`decision_points`, so
+        the map covers the view). Each zoom costs a full redraw, hence the patience."""
+        if self.kind != "points" or samples is None or not np.all(np.isfinite(points := np.asarray(samples, "float64"))):
             return
-        points = np.asarray(samples, dtype="float64")
-        if not np.all(np.isfinite(points)):
-            return
-        back_home = self.real is not None and self._share_outside(points, self._real_extent) <= 0.02
+        back_home = self.real is not None and _share_outside(points, self._real_extent) <= 0.02
         self._checks_back_home = self._checks_back_home + 1 if back_home else 0
-        if self._share_outside(points, self._extent) > 0.1:
-            reference = points if self.real is None else np.concatenate([points, self.real[:, :2]])
-            margin = 0.25
+        if _share_outside(points, self._extent) > 0.1:
+            reference = points if self.real is None else np.concatenate([points, self.real])
         elif self._extent != self._real_extent and self._checks_back_home >= 3:
-            reference, margin = self.real[:, :2], VIEW_MARGIN
+            reference = self.real
         else:
             return
-        self._grid, self._extent = plots.decision_grid(reference, resolution=DECISION_RESOLUTION, margin=margin)
+        self._grid, self._extent = plots.decision_grid(reference, resolution=DECISION_RESOLUTION, margin=VIEW_MARGIN)
         self._set_extent(self._extent)
         self._background = None
 
-    @staticmethod
-    def _share_outside(points: np.ndarray, extent: tuple[float, float, float, float]) -> float:
-        x_min, x_max, y_min, y_max = extent
-        outside = (points[:, 0] < x_min) | (points[:, 0] > x_max) | (points[:, 1] < y_min) | (points[:, 1] > y_max)
-        return float(np.mean(outside))
-
-    def render(
-        self,
-        history: Mapping[str, Sequence[float]],
-        *,
-        heading: str = "",
-        samples: Any | None = None,
-        decision: Any | None = None,
-        warning: str = "",
-    ) -> bytes:
+    def render(self, history: Mapping[str, Sequence[float]], *, heading: str = "", samples: Any | None = None,
+               decision: Any | None = None, warning: str = "") -> bytes:
         """Update the curves and samples and return the dashboard as PNG bytes.
 
         Args:
-            history: the monitor's history (``"step"`` and the curve keys; ``"quality_step"``
-                and ``"quality"`` for the quality panel).
+            history: the monitor's history (``"step"``, the curve keys, ``"quality_step"``, ``"quality"``).
             heading: the line at the top (step, time, ETA).
             samples: the current samples from fixed noise.
             decision: D's outputs at :meth:`decision_points`.
@@ -335,61 +239,38 @@ class Dashboard:
             for axis in self.step_axes:
                 axis.set_xlim(0, self._x_max)
             self._background = None
-        self._update_curves(history, steps)
-        if samples is not None and self.kind is not None:
-            self._update_samples(np.asarray(samples), decision)
-        return self._draw_png()
-
-    def _update_curves(self, history: Mapping[str, Sequence[float]], steps: np.ndarray) -> None:
         low, high = np.inf, -np.inf
         for key in self.loss_keys + self.accuracy_keys:
             values = np.asarray(history.get(key, []), dtype="float64")
             count = min(len(values), len(steps))
             x, y = plots.bucket_means(steps[:count], values[:count], MAX_CURVE_POINTS) if count else ([], [])
             self.lines[key].set_data(x, y)
-            if key in self.loss_keys and count:
-                finite = np.asarray(y)[np.isfinite(y)]
-                if finite.size:
-                    low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+            finite = np.asarray(y)[np.isfinite(y)] if key in self.loss_keys else []
+            if len(finite):
+                low, high = min(low, float(finite.min())), max(high, float(finite.max()))
         if np.isfinite(low):
-            self._loss_limits, changed = _expanded(self._loss_limits, low, high, floor=0.0)
-            if changed:
-                self.axes["losses"].set_ylim(*self._loss_limits)
-                self._background = None
+            self._loss_limits = self._grow("losses", self._loss_limits, low, high)
         if "quality" in self.lines:
             quality = np.asarray(history.get("quality", []), dtype="float64")
             quality_steps = np.asarray(history.get("quality_step", []), dtype="float64")[: len(quality)]
             self.lines["quality"].set_data(quality_steps, quality[: len(quality_steps)])
-            finite = quality[np.isfinite(quality)]
-            if finite.size:
-                low, high = float(finite.min()), float(finite.max())
-                if self.quality_threshold is not None:
-                    low, high = min(low, self.quality_threshold), max(high, self.quality_threshold)
-                self._quality_limits, changed = _expanded(self._quality_limits, low, high, floor=0.0)
-                if changed:
-                    self.axes["quality"].set_ylim(*self._quality_limits)
-                    self._background = None
-
-    def _update_samples(self, samples: np.ndarray, decision: Any | None) -> None:
-        if self.kind == "images":
-            self.picture.set_data(self._image_grid(samples))
-            return
-        if self.kind == "points":
+            if (finite := quality[np.isfinite(quality)]).size:
+                bounds = [float(finite.min()), float(finite.max())] + [self.quality_threshold] * (self.quality_threshold is not None)
+                self._quality_limits = self._grow("quality", self._quality_limits, min(bounds), max(bounds))
+        if samples is not None and self.kind == "images":
+            self.picture.set_data(self._image_grid(np.asarray(samples)))
+        elif samples is not None and self.kind == "points":
             self.fake_points.set_offsets(np.asarray(samples, dtype="float64"))
             if decision is not None and self.with_decision_map:
                 self.picture.set_data(np.asarray(decision, dtype="float64").reshape(DECISION_RESOLUTION, -1))
-            return
-        density = plots.density_histogram(np.asarray(samples, dtype="float64").reshape(-1), self._bins)
-        self.fake_histogram.set_data(density, self._bins)
-        top = float(density.max()) if density.size else 1.0
-        if self.real is not None:
-            top = max(top, float(plots.density_histogram(self.real.reshape(-1), self._bins).max()))
-        self._density_limits, changed = _expanded(self._density_limits, 0.0, top, floor=0.0)
+        return self._draw_png()
+
+    def _grow(self, panel: str, limits: tuple[float, float] | None, low: float, high: float) -> tuple[float, float]:
+        limits, changed = _expanded(limits, low, high)
         if changed:
-            self.axes["samples"].set_ylim(*self._density_limits)
+            self.axes[panel].set_ylim(*limits)
             self._background = None
-        if decision is not None and self.with_decision_map:
-            self.decision_curve.set_data(self._curve_x, np.asarray(decision, dtype="float64").reshape(-1))
+        return limits
 
     def _draw_png(self) -> bytes:
         if self._background is None:
@@ -398,11 +279,13 @@ class Dashboard:
         else:
             self.canvas.restore_region(self._background)
         for artist in self._animated:
-            if artist.axes is not None:
-                artist.axes.draw_artist(artist)
-            else:
-                self.figure.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())
+            (artist.axes or self.figure).draw_artist(artist)
         stream = io.BytesIO()
-        Image.fromarray(pixels[..., :3]).save(stream, format="PNG", compress_level=1)
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).save(stream, format="PNG", compress_level=1)
         return stream.getvalue()
+
+
+def _share_outside(points: np.ndarray, extent: tuple[float, float, float, float]) -> float:
+    x_min, x_max, y_min, y_max = extent
+    outside = (points[:, 0] < x_min) | (points[:, 0] > x_max) | (points[:, 1] < y_min) | (points[:, 1] > y_max)
+    return float(np.mean(outside))

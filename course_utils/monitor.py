@@ -1,125 +1,91 @@
 """The training monitor: watch a GAN learn, hear in words when it goes wrong, never lose a run.
 
-One :class:`TrainingMonitor` works both ways a notebook trains:
+With ``fit()`` a :class:`TrainingMonitor` is a Keras callback::
 
-* with ``fit()`` on a ``keras.Model`` subclass whose ``train_step`` returns e.g.
-  ``{"d_loss": ..., "g_loss": ..., "d_acc_real": ..., "d_acc_fake": ...}``::
+    monitor = TrainingMonitor(every=100, sample_fn=lambda: gan.generator(fixed_noise))
+    gan.fit(dataset, epochs=50, steps_per_epoch=100, verbose=0, callbacks=[monitor])
 
-      monitor = TrainingMonitor(every=100, sample_fn=lambda: gan.generator(fixed_noise))
-      gan.fit(dataset, epochs=50, steps_per_epoch=100, verbose=0, callbacks=[monitor])
-
-* in a hand-written GradientTape loop::
-
-      monitor = TrainingMonitor(every=100, total_steps=5000, sample_fn=..., checkpoint=checkpoint)
-      for step in monitor.steps():          # continues after the last checkpoint
-          d_loss, g_loss, acc_real, acc_fake = train_step(...)
-          monitor.update(step, d_loss=d_loss, g_loss=g_loss, d_acc_real=acc_real, d_acc_fake=acc_fake)
-
-Every ``every`` steps it redraws one dashboard in place (losses; D's accuracy on real and on
-fake with the healthy ~80% band; the quality measure; the current samples), runs the
-diagnostics (each problem reported once, in words, with what to try), and stops training with
-a clear message when a loss becomes NaN. With a :class:`~course_utils.checkpoints.TrainingCheckpoint`
-it saves every N steps and a rerun of the training cell continues where it stopped. With a
-``quality_fn`` it remembers when the quality first reached its threshold
-(:attr:`TrainingMonitor.first_pass_step`, :attr:`TrainingMonitor.first_pass_seconds`).
-
-Headless (tests, ``build execute``, scripts: ``environment.is_headless()``) it prints one short
-line per update instead and shows one final dashboard at the end.
+In a hand-written loop, ``monitor.steps()`` gives the steps still to run (after the last
+checkpoint) and ``monitor.update(step, d_loss=..., g_loss=...)`` takes each step's numbers.
+Every ``every`` steps it redraws one dashboard in place (or prints a line when headless), keeps
+an animation frame and runs the diagnostics; a NaN loss stops training with what to try. With a
+:class:`Quality` it remembers when the quality first reached its threshold; with a
+:class:`~course_utils.checkpoints.TrainingCheckpoint` a rerun continues where training stopped.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
+from IPython import get_ipython
+from IPython.display import Image, display
 
 from course_utils import checks, environment, plots
 from course_utils.animation import Frame, sample_kind
-from course_utils.checkpoints import TrainingCheckpoint
+from course_utils.checkpoints import RestoredState, TrainingCheckpoint
 from course_utils.dashboard import Dashboard
-from course_utils.files import atomic_output
-from course_utils.diagnostics import (
-    NonFiniteLossError,
-    TrainingDiagnostics,
-    detect_non_finite,
-    mean_pairwise_distance,
-    sample_change,
-)
-from course_utils.progress import progress
+from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
+from course_utils.progress import clock_and_eta, progress
 
-__all__ = ["NonFiniteLossError", "TrainingMonitor"]
-
-ACCURACY_MARKERS = ("acc",)
-CHECK_KEYS = ("check_step", "diversity", "sample_change")
-QUALITY_KEYS = ("quality_step", "quality")
-WARMUP_SHARE = 0.2
-FRAME_IMAGES = 64  # samples kept per animation frame: images
-FRAME_POINTS = 1000  # ... and points or values
+PER_CHECK = ("check_step", "diversity", "sample_change", "quality_step", "quality")
+MAX_FRAMES = 60  # older frames are thinned evenly beyond this
+FRAME_SAMPLES = {"images": 64, "points": 1000}  # samples kept per frame
+REDRAW_SECONDS = 1.0  # the live dashboard is redrawn at most this often (faster cannot be read)
 
 
-def _clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+@dataclass(frozen=True)
+class Quality:
+    """The notebook's quality measure for the monitor: ``measure(steps_done)`` returns a float that
+    should reach ``threshold`` (``None``: only draw the curve); measured every ``every`` steps (by
+    default the monitor's ``every``); ``name`` is shown on the dashboard, e.g. ``"mean |y - sin x|"``.
+
+    Example:
+        >>> Quality(lambda step: 0.04, threshold=0.05, higher_is_better=False).passes(0.04)
+        True
+    """
+
+    measure: Callable[[int], float]
+    threshold: float | None = None
+    higher_is_better: bool = True
+    every: int | None = None
+    name: str = "quality"
+
+    def passes(self, value: float) -> bool:
+        """Whether ``value`` reaches the threshold."""
+        reached = self.threshold is not None and (value >= self.threshold if self.higher_is_better else value <= self.threshold)
+        return reached and math.isfinite(value)
 
 
 class TrainingMonitor(keras.callbacks.Callback):
-    """Live dashboard, diagnostics, checkpoints, progress bar and time-to-quality in one object.
+    """Live dashboard, diagnostics, checkpoints, ETA and time to quality for one training run.
 
     Args:
-        every: redraw the dashboard and run the diagnostics every this many steps.
-        total_steps: the planned number of training steps (needed by :meth:`steps`; in
-            ``fit()`` it is epochs x steps per epoch).
-        sample_fn: returns the generator's current samples from *fixed* noise, e.g.
-            ``lambda: generator(fixed_noise, training=False)``: images, 2-D points or 1-D values.
-        real_samples: a batch of real data: drawn behind 2-D/1-D samples and used to judge
-            the samples' variety (mode collapse).
-        decision_fn: D's probability of "real" for a batch of points, e.g.
-            ``lambda points: discriminator(points, training=False)`` (2-D and 1-D data).
-        value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)`` (tanh).
-        quality_fn: returns the notebook's quality measure (a float) for the current model.
-        quality_threshold: the value it must reach.
-        higher_is_better: whether larger quality values are better.
-        quality_every: evaluate ``quality_fn`` every this many steps (default: ``every``).
-        quality_name: the measure's name for the dashboard, e.g. ``"mean |y - sin x|"``.
-        checkpoint: save and resume through this checkpoint.
-        feature_fn: judge variety in this feature space instead of pixels.
-        diagnose: run the diagnostics.
-        warmup_steps: no diagnosis (except NaN) before this step (default: the first 20% of
-            ``total_steps``, or 3 updates).
-        record_frames: keep the samples of each update in :attr:`frames` (for an animation).
-        max_frames: at most this many frames (older ones are thinned evenly).
-        save_path: write the final dashboard to this PNG file.
+        every: redraw the dashboard, keep a frame and run the diagnostics every this many steps.
+        total_steps: the planned number of steps (needed by :meth:`steps`; ``fit()`` gives it).
+        sample_fn: returns the generator's samples from *fixed* noise: images or 2-D points.
+        real_samples: real data, drawn behind the points and used to judge the samples' variety.
+        decision_fn: D's probability of "real" for a batch of 2-D points (a map behind them).
+        value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
+        quality: the notebook's quality measure (a :class:`Quality`).
+        checkpoint: save every N steps and continue from the last save.
+        diagnose: run the diagnostics (mode collapse, convergence failure, no progress).
         title: a title for the dashboard.
-        progress_bar: show a progress bar with ETA (interactive runs only; headless runs print
-            the ETA in their text lines).
-        live: redraw the dashboard in place (``True``) or print text lines and show one final
-            dashboard (``False``); default: live in a notebook, text when headless.
-        redraw_seconds: redraw the live dashboard at most this often (the last step is always
-            drawn): faster redraws cannot be read and would slow a fast model's training.
 
     Attributes:
-        history: a dict of lists: per step ``"step"`` and every value given to
-            :meth:`update`; per update ``"check_step"``, ``"diversity"``, ``"sample_change"``;
-            per quality evaluation ``"quality_step"``, ``"quality"``.
-        frames: the recorded :class:`~course_utils.animation.Frame`\\ s.
-        findings: the diagnostics reported so far.
-        first_pass_step: training steps done when the quality first reached the threshold.
-        first_pass_seconds: training wall time (seconds) at that moment.
-
-    Raises:
-        ValueError: for ``every``/``total_steps``/``quality_every`` <= 0, a
-            ``quality_threshold`` without ``quality_fn``, or a bad ``value_range``.
+        history: a dict of lists: per step ``"step"`` and the values given to :meth:`update`; per
+            check ``"check_step"``, ``"diversity"``, ``"sample_change"``; ``"quality_step"``, ``"quality"``.
+        frames: the samples of each check (:class:`~course_utils.animation.Frame`); findings: the
+            problems the diagnostics reported; first_pass_step, first_pass_seconds: steps and
+            training seconds when the quality first reached its threshold.
 
     Example:
-        >>> monitor = TrainingMonitor(every=5, total_steps=10, progress_bar=False)
+        >>> monitor = TrainingMonitor(every=5, total_steps=10)
         >>> for step in range(10):
         ...     monitor.update(step, d_loss=1.3, g_loss=0.7)  # doctest: +ELLIPSIS
         step     5/10 | d_loss 1.3  g_loss 0.7 | ...
@@ -128,166 +94,82 @@ class TrainingMonitor(keras.callbacks.Callback):
         10
     """
 
-    def __init__(
-        self,
-        every: int = 100,
-        *,
-        total_steps: int | None = None,
-        sample_fn: Callable[[], Any] | None = None,
-        real_samples: Any | None = None,
-        decision_fn: Callable[[np.ndarray], Any] | None = None,
-        value_range: Sequence[float] = (0, 1),
-        quality_fn: Callable[[], float] | None = None,
-        quality_threshold: float | None = None,
-        higher_is_better: bool = True,
-        quality_every: int | None = None,
-        quality_name: str = "quality",
-        checkpoint: TrainingCheckpoint | None = None,
-        feature_fn: Callable[[Any], Any] | None = None,
-        diagnose: bool = True,
-        warmup_steps: int | None = None,
-        record_frames: bool = True,
-        max_frames: int = 60,
-        save_path: str | os.PathLike | None = None,
-        title: str | None = None,
-        progress_bar: bool = True,
-        live: bool | None = None,
-        redraw_seconds: float = 1.0,
-    ) -> None:
+    def __init__(self, every: int = 100, *, total_steps: int | None = None, sample_fn: Callable[[], Any] | None = None,
+                 real_samples: Any | None = None, decision_fn: Callable[[np.ndarray], Any] | None = None,
+                 value_range: Sequence[float] = (0, 1), quality: Quality | None = None,
+                 checkpoint: TrainingCheckpoint | None = None, diagnose: bool = True, title: str | None = None) -> None:
         super().__init__()
         self.every = checks.whole_number(every, "every (steps between dashboard updates)")
         self.total_steps = None if total_steps is None else checks.whole_number(total_steps, "total_steps")
-        self.quality_every = self.every if quality_every is None else checks.whole_number(quality_every, "quality_every")
-        if quality_threshold is not None and quality_fn is None:
-            raise ValueError("quality_threshold needs a quality_fn that measures the quality.")
+        if quality is not None and not isinstance(quality, Quality):
+            raise ValueError("quality must be a Quality(measure, threshold=..., ...).")
+        self.quality_every = self.every if quality is None or quality.every is None else checks.whole_number(
+            quality.every, "Quality(every=...)")
         if checkpoint is not None and not isinstance(checkpoint, TrainingCheckpoint):
             raise ValueError("checkpoint must be a course_utils.checkpoints.TrainingCheckpoint.")
         self.value_range = checks.value_range(value_range)
-        self.sample_fn = sample_fn
+        self.sample_fn, self.decision_fn, self.quality = sample_fn, decision_fn, quality
         self.real_samples = None if real_samples is None else np.asarray(real_samples)
-        self.decision_fn = decision_fn
-        self.quality_fn = quality_fn
-        self.quality_threshold = None if quality_threshold is None else float(quality_threshold)
-        self.higher_is_better = bool(higher_is_better)
-        self.quality_name = quality_name
-        self.checkpoint = checkpoint
-        self.feature_fn = feature_fn
-        self.diagnose = bool(diagnose)
-        self.warmup_steps = warmup_steps
-        self.record_frames = bool(record_frames)
-        self.max_frames = checks.whole_number(max_frames, "max_frames")
-        self.save_path = None if save_path is None else Path(save_path)
-        self.title = title
-        self.progress_bar = bool(progress_bar)
-        self.headless = environment.is_headless() if live is None else not live
-        if isinstance(redraw_seconds, bool) or not isinstance(redraw_seconds, (int, float)) or redraw_seconds < 0:
-            raise ValueError(f"redraw_seconds must be a number >= 0, got {redraw_seconds!r}.")
-        self.redraw_seconds = float(redraw_seconds)
+        self.checkpoint, self.diagnose, self.title = checkpoint, bool(diagnose), title
+        self.headless = environment.is_headless()
+        self._restored: RestoredState | None = None
+        self._reset(0)
 
+    def _reset(self, first_step: int) -> None:
         self.history: dict[str, list] = {"step": []}
-        self.frames: list[Frame] = []
-        self.findings: list = []
-        self.first_pass_step: int | None = None
-        self.first_pass_seconds: float | None = None
-        self._reset_session()
+        self.frames, self.findings = [], []  # Frames; Findings
+        self.first_pass_step = self.first_pass_seconds = None
+        self._seconds_before, self._bar, self._dashboard, self._display, self._started = 0.0, None, None, None, None
+        self._samples = self._previous = self._epoch = self._last_draw = self._shown_step = None
+        self._checks, self._frame_stride, self._finished, self._in_fit = 0, 1, False, False
+        self._next_step = self._first_step = self._saved_step = self._epoch_first_step = first_step
 
-    def _reset_session(self) -> None:
-        self._session_start: float | None = None
-        self._session_first_step = 0
-        self._seconds_before = 0.0
-        self._next_step = 0
-        self._last_saved_step: int | None = None
-        self._epoch_first_step = 0
-        self._in_fit = False
-        self._finished = False
-        self._bar = None
-        self._dashboard: Dashboard | None = None
-        self._display_handle = None
-        self._last_png: bytes | None = None
-        self._previous_samples: np.ndarray | None = None
-        self._last_samples: np.ndarray | None = None
-        self._last_decision: Any = None
-        self._frame_stride = 1
-        self._checks_done = 0
-        self._diagnostics: TrainingDiagnostics | None = None
-        self._real_spread: float | None = None
-        self._restored_epoch: int | None = None
-        self._epochs_done: int | None = None
-        self._shown_step: int | None = None
-        self._last_draw_time: float | None = None
+    def _begin(self, first_step: int, restore: bool = True) -> int:
+        """Start a training session (restoring the checkpoint); return the first step to run."""
+        restored = self._restore() if restore else None
+        self._restored = None
+        self._reset(first_step if restored is None else restored.step)
+        if restored is not None:
+            self.history, extra = {"step": [], **restored.history}, restored.extra
+            self._seconds_before, self._epoch = float(extra.get("seconds", 0.0)), restored.epoch
+            self.first_pass_step, self.first_pass_seconds = extra.get("first_pass_step"), extra.get("first_pass_seconds")
+        first_step, total = self._next_step, self.total_steps
+        self._warmup = int(0.2 * total) if total else 3 * self.every  # no verdicts (but NaN) before this step
+        if total is not None and first_step >= total:
+            print(f"Training already finished: {first_step} of {total} steps done (checkpoint in "
+                  f"{self.checkpoint.directory if self.checkpoint else '?'}). Pass fresh_start=True to the "
+                  "checkpoint to train again.")
+        if total and not self.headless:
+            self._bar = progress(total=total, initial=first_step, description=self.title or "training")
+        self._started = time.perf_counter()
+        return first_step
 
-    # ----------------------------------------------------------------------------------------
-    # Clock
-    # ----------------------------------------------------------------------------------------
+    def _restore(self) -> RestoredState | None:
+        if self._restored is None and self.checkpoint is not None:
+            self._restored = self.checkpoint.restore()
+        return self._restored
+
+    def initial_epoch(self) -> int:
+        """Restore the checkpoint (if any) and return the epoch to continue from:
+        ``fit(..., initial_epoch=monitor.initial_epoch(), callbacks=[monitor])``.
+
+        Example:
+            >>> TrainingMonitor(every=10).initial_epoch()
+            0
+        """
+        restored = self._restore()
+        return 0 if restored is None else int(restored.epoch or 0)
 
     @property
     def elapsed_seconds(self) -> float:
         """Training wall time in seconds, over all sessions of this run (checkpoints included)."""
-        if self._session_start is None:
-            return self._seconds_before
-        return self._seconds_before + time.perf_counter() - self._session_start
-
-    @property
-    def step(self) -> int:
-        """Training steps done so far."""
-        return self._next_step
-
-    # ----------------------------------------------------------------------------------------
-    # Starting: restore a checkpoint, start the clock and the progress bar
-    # ----------------------------------------------------------------------------------------
-
-    def _begin(self, first_step: int = 0, restore: bool = True) -> int:
-        """Start a training session; returns the first step to run."""
-        self._reset_session()
-        self.history = {"step": []}
-        self.frames, self.findings = [], []
-        self.first_pass_step = self.first_pass_seconds = None
-        start = first_step
-        if restore and self.checkpoint is not None:
-            restored = self.checkpoint.restore()
-            if restored is not None:
-                start = restored.step
-                self.history = restored.history or {"step": []}
-                self.history.setdefault("step", [])
-                extra = restored.extra
-                self._seconds_before = float(extra.get("seconds", 0.0))
-                self.first_pass_step = extra.get("first_pass_step")
-                self.first_pass_seconds = extra.get("first_pass_seconds")
-                self._last_saved_step = start
-                self._restored_epoch = restored.epoch
-        self._next_step = start
-        self._session_first_step = start
-        total = self.total_steps
-        warmup = self.warmup_steps
-        if warmup is None:
-            warmup = int(WARMUP_SHARE * total) if total else 3 * self.every
-        self._diagnostics = TrainingDiagnostics(
-            warmup_steps=warmup,
-            quality_threshold=self.quality_threshold,
-            higher_is_better=self.higher_is_better,
-        )
-        if total is not None and start >= total:
-            print(
-                f"Training already finished: {start} of {total} steps done (checkpoint in "
-                f"{self.checkpoint.directory if self.checkpoint else '?'}). Pass fresh_start=True "
-                "to the checkpoint to train again."
-            )
-        if self.progress_bar and not self.headless:
-            self._bar = progress(total=total, initial=start, description=self.title or "training")
-        self._session_start = time.perf_counter()
-        return start
+        return self._seconds_before + (0.0 if self._started is None else time.perf_counter() - self._started)
 
     def steps(self) -> Iterator[int]:
-        """Yield the step numbers still to run, continuing after the last checkpoint.
-
-        Restores the checkpoint (if any), starts the clock and the progress bar, and calls
-        :meth:`finish` when the loop is done.
-
-        Raises:
-            ValueError: when the monitor has no ``total_steps``.
+        """Yield the step numbers still to run, after the last checkpoint; :meth:`finish` at the end.
 
         Example:
-            >>> monitor = TrainingMonitor(every=2, total_steps=4, progress_bar=False)
+            >>> monitor = TrainingMonitor(every=2, total_steps=4)
             >>> for step in monitor.steps():
             ...     monitor.update(step, d_loss=1.3, g_loss=0.7)  # doctest: +ELLIPSIS
             step     2/4 | ...
@@ -296,381 +178,222 @@ class TrainingMonitor(keras.callbacks.Callback):
         """
         if self.total_steps is None:
             raise ValueError("steps() needs to know how long to train: TrainingMonitor(..., total_steps=5000).")
-        start = self._begin()
-        for step in range(start, self.total_steps):
-            yield step
+        yield from range(self._begin(0), self.total_steps)
         self.finish()
 
-    # ----------------------------------------------------------------------------------------
-    # Every step
-    # ----------------------------------------------------------------------------------------
-
     def update(self, step: int, **values: Any) -> None:
-        """Record one training step's numbers; every ``every`` steps, show and diagnose.
+        """Record one step's losses and accuracies (floats or scalar tensors) by name.
 
-        Args:
-            step: the index of the step just taken (0, 1, 2, ...).
-            values: its losses and accuracies by name, floats or scalar tensors, e.g.
-                ``d_loss=..., g_loss=..., d_acc_real=..., d_acc_fake=...``.
-
-        Raises:
-            NonFiniteLossError: when a value is NaN or infinite (training must stop; the
-                message says what to try; the last checkpoint stays good).
-            ValueError: for a negative step or a value that is not one number.
+        Every ``every`` steps it shows and diagnoses; raises :class:`NonFiniteLossError` (what
+        to try; the last checkpoint stays good) for a NaN or infinite value.
 
         Example:
-            >>> monitor = TrainingMonitor(every=100, progress_bar=False)
+            >>> monitor = TrainingMonitor(every=100)
             >>> monitor.update(0, d_loss=1.38, g_loss=0.69, d_acc_real=0.5, d_acc_fake=0.5)
             >>> monitor.history["d_acc_fake"]
             [0.5]
         """
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-            raise ValueError(f"step must be a whole number >= 0, got {step!r}.")
-        step = int(step)
-        if self._session_start is None or self._finished:
-            self._begin(first_step=step, restore=False)
+        step = checks.whole_number(step, "step", minimum=0)
+        done = step + 1
+        if self._started is None or self._finished:
+            self._begin(step, restore=False)
         numbers = {name: checks.as_number(value, name) for name, value in values.items()}
-        problem = detect_non_finite(numbers, step=step)
-        if problem is not None:
-            self._stop(problem)
-        self._record(step, numbers)
-        self._next_step = step + 1
+        if (problem := detect_non_finite(numbers, step=step)) is not None:
+            self.findings.append(problem)
+            if self._bar is not None:
+                self._bar.close()
+            if self._in_fit:
+                self.model.stop_training = True
+            raise NonFiniteLossError(problem)
+        count = len(self.history["step"])
+        self.history["step"].append(step)
+        for name in numbers:
+            self.history.setdefault(name, [math.nan] * count)
+        for name, values_so_far in self.history.items():
+            if name != "step" and name not in PER_CHECK:
+                values_so_far.append(numbers.get(name, math.nan))
+        self._next_step = done
         if self._bar is not None:
             self._bar.update(1)
-        done = step + 1
         last = self.total_steps is not None and done >= self.total_steps
-        if self.quality_fn is not None and (done % self.quality_every == 0 or last):
+        if self.quality is not None and (done % self.quality_every == 0 or last):
             self._measure_quality(done)
         if done % self.every == 0 or last:
-            self._check_and_show(done)
+            self._check(done, last)
         if self.checkpoint is not None and not self._in_fit and self.checkpoint.due(done):
-            self._save_checkpoint(done)
-
-    def _record(self, step: int, numbers: Mapping[str, float]) -> None:
-        history = self.history
-        count = len(history["step"])
-        history["step"].append(step)
-        for name, number in numbers.items():
-            if name not in history:
-                history[name] = [math.nan] * count
-            history[name].append(number)
-        for name, values in history.items():
-            if name not in numbers and name != "step" and name not in CHECK_KEYS + QUALITY_KEYS and len(values) == count:
-                values.append(math.nan)
-
-    def _stop(self, problem: Any) -> None:
-        self.findings.append(problem)
-        if self._bar is not None:
-            self._bar.close()
-        if self._in_fit and self.model is not None:
-            self.model.stop_training = True
-        raise NonFiniteLossError(problem)
+            self._save(done)
 
     def _measure_quality(self, done: int) -> None:
-        value = float(self.quality_fn())
+        value = float(self.quality.measure(done))
         self.history.setdefault("quality_step", []).append(done)
         self.history.setdefault("quality", []).append(value)
-        if self.quality_threshold is None or self.first_pass_step is not None or not math.isfinite(value):
-            return
-        passed = value >= self.quality_threshold if self.higher_is_better else value <= self.quality_threshold
-        if passed:
-            self.first_pass_step = done
-            self.first_pass_seconds = round(self.elapsed_seconds, 3)
-            relation = ">=" if self.higher_is_better else "<="
-            self._say(
-                f"✅ {self.quality_name} = {value:.4g} reached the threshold ({relation} "
-                f"{self.quality_threshold:g}) after {done} steps, {self.first_pass_seconds:.1f} s of training."
-            )
+        if self.first_pass_step is None and self.quality.passes(value):
+            self.first_pass_step, self.first_pass_seconds = done, round(self.elapsed_seconds, 3)
+            self._say(f"✅ {self.quality.name} = {value:.4g} reached the threshold "
+                      f"({'>=' if self.quality.higher_is_better else '<='} {self.quality.threshold:g}) after "
+                      f"{done} steps, {self.first_pass_seconds:.1f} s of training.")
 
-    def _say(self, text: str) -> None:
-        if self._bar is not None:
-            self._bar.clear()
-        print(text, flush=True)
-        if self._bar is not None:
-            self._bar.refresh()
-
-    # ----------------------------------------------------------------------------------------
-    # Every `every` steps
-    # ----------------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:  # above the progress bar, if any
+        self._bar.write(text) if self._bar is not None else print(text, flush=True)
 
     def _current_samples(self) -> np.ndarray | None:
-        if self.sample_fn is None:
-            return None
-        return np.asarray(keras.ops.convert_to_numpy(self.sample_fn()))
+        return None if self.sample_fn is None else np.asarray(keras.ops.convert_to_numpy(self.sample_fn()))
 
-    def _check_and_show(self, done: int) -> None:
-        samples = self._current_samples()
-        if samples is not None and self._checks_done == 0:
-            self._check_samples(samples)
-        self._last_samples = samples
+    def _check(self, done: int, last: bool) -> None:
+        samples = self._samples = self._current_samples()
         if samples is not None:
-            self._record_check(done, samples)
-        if self.diagnose and self._diagnostics is not None:
-            space = "feature" if self.feature_fn is not None else "pixel"
-            for finding in self._diagnostics.check(self.history, step=done - 1, space=space):
+            self._record_samples(done, samples)
+        if self.diagnose and done >= self._warmup:
+            for finding in new_findings(self.history, step=done - 1, reported={finding.kind for finding in self.findings},
+                                        quality_threshold=getattr(self.quality, "threshold", None),
+                                        higher_is_better=getattr(self.quality, "higher_is_better", True)):
                 self.findings.append(finding)
                 self._say(finding.message())
         if self.headless:
             print(self._text_line(done), flush=True)
-            return
-        now = time.perf_counter()
-        last = self.total_steps is not None and done >= self.total_steps
-        if last or self._last_draw_time is None or now - self._last_draw_time >= self.redraw_seconds:
+        elif last or self._last_draw is None or time.perf_counter() - self._last_draw >= REDRAW_SECONDS:
             self._show(self._render(done))
-            self._last_draw_time = time.perf_counter()
+            self._last_draw = time.perf_counter()
 
-    def _check_samples(self, samples: np.ndarray) -> None:
-        """Say at the first check, in any mode, when the samples cannot be shown as given."""
-        try:
-            kind = sample_kind(samples)
-            if kind == "images":
-                plots.prepare_images(samples, self.value_range)
-        except ValueError as error:
-            raise ValueError(f"sample_fn returned samples the monitor cannot show: {error}") from None
-        if self.real_samples is not None and self.real_samples.shape[1:] != samples.shape[1:]:
-            raise ValueError(
-                f"real_samples have shape {self.real_samples.shape} but sample_fn returns {samples.shape}: "
-                "give real samples of the same kind (same shape after the batch axis)."
-            )
-
-    def _record_check(self, done: int, samples: np.ndarray) -> None:
-        history = self.history
-        history.setdefault("check_step", []).append(done)
-        diversity = math.nan
-        if self.real_samples is not None and np.all(np.isfinite(samples)):
-            if self._real_spread is None:  # the real data's variety, measured once
-                real = self.real_samples if self.feature_fn is None else self.feature_fn(self.real_samples)
-                self._real_spread = mean_pairwise_distance(real)
-            generated = samples if self.feature_fn is None else self.feature_fn(samples)
-            diversity = mean_pairwise_distance(generated) / max(self._real_spread, 1e-12)
-        history.setdefault("diversity", []).append(diversity)
-        change = math.nan
-        if self._previous_samples is not None and self._previous_samples.shape == samples.shape:
-            change = sample_change(self._previous_samples, samples, self.real_samples)
-        history.setdefault("sample_change", []).append(change)
-        self._previous_samples = samples
-        if self.record_frames:
-            if self._checks_done % self._frame_stride == 0:
-                kept = FRAME_IMAGES if samples.ndim >= 3 else FRAME_POINTS
-                self.frames.append(Frame(done, samples[:kept].copy()))
-            if len(self.frames) > self.max_frames:
-                self.frames = self.frames[::2]
-                self._frame_stride *= 2
-        self._checks_done += 1
-
-    def _recent_means(self) -> dict[str, float]:
-        means = {}
-        for name, values in self.history.items():
-            if name == "step" or name in CHECK_KEYS + QUALITY_KEYS or len(values) != len(self.history["step"]):
-                continue
-            recent = np.asarray(values[-self.every :], dtype="float64")
-            recent = recent[np.isfinite(recent)]
-            if recent.size:
-                means[name] = float(recent.mean())
-        return means
+    def _record_samples(self, done: int, samples: np.ndarray) -> None:
+        if self._checks == 0:  # say at once when the samples cannot be shown as given
+            try:
+                if sample_kind(samples) == "images":
+                    plots.prepare_images(samples, self.value_range)
+                if self.real_samples is not None and self.real_samples.shape[1:] != samples.shape[1:]:
+                    raise ValueError(f"they have shape {samples.shape}, real_samples {self.real_samples.shape}: give real "
+                                     "samples of the same kind (same shape after the batch axis)")
+            except ValueError as error:
+                raise ValueError(f"sample_fn returned samples the monitor cannot show: {error}") from None
+        comparable = self.real_samples is not None and np.all(np.isfinite(samples))
+        diversity, change = diversity_ratio(samples, self.real_samples) if comparable else math.nan, math.nan
+        if self._previous is not None and self._previous.shape == samples.shape:
+            change = sample_change(self._previous, samples, self.real_samples)
+        for key, value in (("check_step", done), ("diversity", diversity), ("sample_change", change)):
+            self.history.setdefault(key, []).append(value)
+        self._previous = samples
+        if self._checks % self._frame_stride == 0:
+            self.frames.append(Frame(done, samples[: FRAME_SAMPLES[sample_kind(samples)]].copy()))
+        if len(self.frames) > MAX_FRAMES:
+            self.frames, self._frame_stride = self.frames[::2], self._frame_stride * 2
+        self._checks += 1
 
     def _timing(self, done: int) -> str:
-        elapsed = self.elapsed_seconds
-        session_steps = done - self._session_first_step
-        text = f"{_clock(elapsed)}"
-        if self.total_steps and session_steps > 0 and self._session_start is not None:
-            per_step = (time.perf_counter() - self._session_start) / session_steps
-            text += f", ETA {_clock(per_step * max(self.total_steps - done, 0))}"
-        return text
+        session_seconds = time.perf_counter() - self._started
+        return clock_and_eta(self.elapsed_seconds, session_seconds, done - self._first_step, done, self.total_steps)
 
     def _text_line(self, done: int) -> str:
-        total = f"/{self.total_steps}" if self.total_steps else ""
-        numbers = "  ".join(f"{name} {value:.3g}" for name, value in self._recent_means().items())
-        parts = [f"step {done:>5}{total}", numbers]
+        means = []
+        for name, values in self.history.items():
+            if name != "step" and name not in PER_CHECK:
+                recent = np.asarray(values[-self.every :], dtype="float64")
+                if (recent := recent[np.isfinite(recent)]).size:
+                    means.append(f"{name} {float(recent.mean()):.3g}")
+        parts = [f"step {done:>5}" + (f"/{self.total_steps}" if self.total_steps else ""), "  ".join(means)]
         if self.history.get("quality"):
-            parts.append(f"{self.quality_name} {self.history['quality'][-1]:.4g}")
-        parts.append(self._timing(done))
-        return " | ".join(part for part in parts if part)
+            parts.append(f"{self.quality.name} {self.history['quality'][-1]:.4g}")
+        return " | ".join(part for part in parts + [self._timing(done)] if part)
 
     def _render(self, done: int) -> bytes:
         if self._dashboard is None:
-            keys = [name for name in self.history if name != "step" and name not in CHECK_KEYS + QUALITY_KEYS]
-            accuracy = [name for name in keys if any(marker in name for marker in ACCURACY_MARKERS)]
-            losses = [name for name in keys if name not in accuracy]
+            keys, quality = [name for name in self.history if name != "step" and name not in PER_CHECK], self.quality
             self._dashboard = Dashboard(
-                loss_keys=losses,
-                accuracy_keys=accuracy,
-                total_steps=self.total_steps,
-                samples=self._last_samples,
-                real_samples=self.real_samples,
-                value_range=self.value_range,
-                with_decision_map=self.decision_fn is not None,
-                quality_name=self.quality_name if self.quality_fn is not None else None,
-                quality_threshold=self.quality_threshold,
-                higher_is_better=self.higher_is_better,
-                title=self.title,
-            )
-        dashboard = self._dashboard
+                loss_keys=[key for key in keys if "acc" not in key], accuracy_keys=[key for key in keys if "acc" in key],
+                total_steps=self.total_steps, samples=self._samples, real_samples=self.real_samples,
+                value_range=self.value_range, with_decision_map=self.decision_fn is not None, quality_name=quality and quality.name,
+                quality_threshold=quality and quality.threshold, higher_is_better=quality is None or quality.higher_is_better,
+                title=self.title)
         decision = None
-        if self._last_samples is not None:
-            dashboard.fit_samples(self._last_samples)
-            points = dashboard.decision_points()
-            if points is not None:
+        if self._samples is not None:
+            self._dashboard.fit_samples(self._samples)
+            if (points := self._dashboard.decision_points()) is not None:
                 decision = keras.ops.convert_to_numpy(self.decision_fn(points))
-        total = f" / {self.total_steps}" if self.total_steps else ""
-        warning = ""
-        if self.findings:
-            names = sorted({finding.kind.replace("_", " ") for finding in self.findings})
-            warning = "⚠ " + ", ".join(names) + " (see below)"
-        self._last_png = dashboard.render(
-            self.history,
-            heading=f"step {done}{total} · {self._timing(done)}",
-            samples=self._last_samples,
-            decision=decision,
-            warning=warning,
-        )
-        self._shown_step = done
-        return self._last_png
+        kinds, total, self._shown_step = sorted({f.kind.replace("_", " ") for f in self.findings}), self.total_steps, done
+        return self._dashboard.render(self.history, heading=f"step {done}{f' / {total}' if total else ''} · {self._timing(done)}",
+                                      samples=self._samples, decision=decision,
+                                      warning="⚠ " + ", ".join(kinds) + " (see below)" if kinds else "")
 
     def _show(self, png: bytes) -> None:
-        from IPython.display import Image, display  # noqa: PLC0415
-
-        if self._display_handle is None:
-            self._display_handle = display(Image(data=png), display_id=True)
+        if self._display is None:
+            self._display = display(Image(data=png), display_id=True)
         else:
-            self._display_handle.update(Image(data=png))
-
-    # ----------------------------------------------------------------------------------------
-    # Checkpoints and the end
-    # ----------------------------------------------------------------------------------------
-
-    def _save_checkpoint(self, done: int, epoch: int | None = None) -> None:
-        if self.checkpoint is None or self._last_saved_step == done:
-            return
-        self.checkpoint.save(
-            done,
-            history=self.history,
-            epoch=epoch,
-            extra={
-                "seconds": round(self.elapsed_seconds, 3),
-                "first_pass_step": self.first_pass_step,
-                "first_pass_seconds": self.first_pass_seconds,
-            },
-        )
-        self._last_saved_step = done
+            self._display.update(Image(data=png))
 
     def dashboard_png(self) -> bytes:
-        """Return the dashboard as it stands now, as PNG bytes.
-
-        Raises:
-            ValueError: before the first training step.
+        """Return the dashboard as it stands now, as PNG bytes (after at least one step).
 
         Example:
-            >>> monitor = TrainingMonitor(every=10, progress_bar=False)
+            >>> monitor = TrainingMonitor(every=10)
             >>> monitor.update(0, d_loss=1.4, g_loss=0.7)
             >>> monitor.dashboard_png()[:4]
             b'\\x89PNG'
         """
         if not self.history["step"]:
             raise ValueError("Nothing to show yet: the dashboard needs at least one training step.")
-        if self._last_samples is None and self.sample_fn is not None:
-            self._last_samples = self._current_samples()
+        if self._samples is None:
+            self._samples = self._current_samples()
         return self._render(self._next_step)
 
-    def save_dashboard(self, path: str | os.PathLike) -> Path:
-        """Write the dashboard as it stands now to a PNG file (atomically) and return the path.
-
-        Example:
-            >>> import tempfile, pathlib
-            >>> monitor = TrainingMonitor(every=10, progress_bar=False)
-            >>> monitor.update(0, d_loss=1.4, g_loss=0.7)
-            >>> monitor.save_dashboard(pathlib.Path(tempfile.mkdtemp()) / "dashboard.png").suffix
-            '.png'
-        """
-        path = Path(path)
-        if path.suffix.lower() != ".png":
-            raise ValueError(f"The dashboard is a PNG: the file name must end in .png, got {path.name!r}.")
-        png = self.dashboard_png()
-        with atomic_output(path) as temporary:
-            temporary.write_bytes(png)
-        return path
+    def _save(self, done: int, epoch: int | None = None) -> None:
+        if self._saved_step != done:
+            self.checkpoint.save(done, history=self.history, epoch=epoch, extra={
+                "seconds": round(self.elapsed_seconds, 3), "first_pass_step": self.first_pass_step,
+                "first_pass_seconds": self.first_pass_seconds})
+            self._saved_step = done
 
     def finish(self, epoch: int | None = None) -> None:
-        """End the session: last checkpoint, final dashboard, a summary line. Safe to call twice.
-
-        :meth:`steps` and ``fit()`` call it at the end; call it yourself after a plain loop.
+        """End the session (last checkpoint, final dashboard, a summary); :meth:`steps` and ``fit()``
+        call it, call it yourself after a plain loop. Safe to call twice.
 
         Example:
-            >>> monitor = TrainingMonitor(every=10, progress_bar=False)
+            >>> monitor = TrainingMonitor(every=10)
             >>> monitor.update(0, d_loss=1.4)
             >>> monitor.finish()  # doctest: +ELLIPSIS
             Finished 1 steps in ... s.
         """
         if self._finished:
             return
-        self._finished = True
+        self._finished, done = True, self._next_step
         if self._bar is not None:
             self._bar.close()
-        done = self._next_step
-        if self.checkpoint is not None and done > 0 and self.history["step"]:
-            self._save_checkpoint(done, epoch)
         if self.history["step"]:
-            if self.headless and _in_kernel():
-                from IPython.display import Image, display  # noqa: PLC0415
-
-                display(Image(data=self.dashboard_png()))
-            elif not self.headless and self._shown_step != done:
+            if self.checkpoint is not None and done > 0:
+                self._save(done, epoch)
+            if not self.headless and self._shown_step != done:
                 self._show(self.dashboard_png())
-            if self.save_path is not None:
-                self.save_dashboard(self.save_path)
-        session_steps = done - self._session_first_step
-        summary = f"Finished {session_steps} steps"
-        if self._session_start is not None:
-            summary += f" in {time.perf_counter() - self._session_start:.1f} s"
+            elif self.headless and getattr(get_ipython(), "kernel", None) is not None:  # e.g. build execute
+                display(Image(data=self.dashboard_png()))
+        session = 0.0 if self._started is None else time.perf_counter() - self._started
+        summary = f"Finished {done - self._first_step} steps in {session:.1f} s"
         if self._seconds_before:
             summary += f" ({done} steps, {self.elapsed_seconds:.1f} s in all, with earlier sessions)"
-        if self.quality_threshold is not None:
-            if self.first_pass_step is not None:
-                summary += f"; quality first reached the threshold at step {self.first_pass_step} ({self.first_pass_seconds:.1f} s)"
-            else:
-                summary += "; quality has not reached the threshold yet"
+        if self.first_pass_step is not None:
+            summary += f"; quality first reached the threshold at step {self.first_pass_step} ({self.first_pass_seconds:.1f} s)"
+        elif getattr(self.quality, "threshold", None) is not None:
+            summary += "; quality has not reached the threshold yet"
         print(summary + ".", flush=True)
 
-    # ----------------------------------------------------------------------------------------
-    # Keras callback hooks (fit)
-    # ----------------------------------------------------------------------------------------
-
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
-        epochs = self.params.get("epochs") if self.params else None
-        steps_per_epoch = self.params.get("steps") if self.params else None
-        if self.total_steps is None and epochs and steps_per_epoch:
-            self.total_steps = int(epochs) * int(steps_per_epoch)
-        start = self._begin()
+        if self.total_steps is None and (self.params or {}).get("epochs") and self.params.get("steps"):
+            self.total_steps = int(self.params["epochs"]) * int(self.params["steps"])
+        self._begin(0)
         self._in_fit = True
-        if self._restored_epoch is not None and self.model is not None:
-            # Keras' own BackupAndRestore resumes fit() the same way: at an epoch boundary.
-            self.model._initial_epoch = int(self._restored_epoch)
-        self._epoch_first_step = start
 
     def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        if self.checkpoint is not None and self._next_step == self._first_step and epoch != (self._epoch or 0):
+            raise ValueError(f"fit() starts at epoch {epoch} but the checkpoint continues from epoch {self._epoch or 0}: "
+                             "pass initial_epoch=monitor.initial_epoch() to fit().")
         self._epoch_first_step = self._next_step
 
     def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
-        numbers = {name: value for name, value in (logs or {}).items() if np.size(value) == 1}
-        self.update(self._epoch_first_step + int(batch), **numbers)
+        self.update(self._epoch_first_step + int(batch), **{k: v for k, v in (logs or {}).items() if np.size(v) == 1})
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        if self.checkpoint is None:
-            return
-        since = self._next_step - (self._last_saved_step or 0)
-        if since >= self.checkpoint.every:
-            self._save_checkpoint(self._next_step, epoch=epoch + 1)
-        self._epochs_done = epoch + 1
+        self._epoch = epoch + 1
+        if self.checkpoint is not None and self._next_step - self._saved_step >= self.checkpoint.every:
+            self._save(self._next_step, epoch=epoch + 1)
 
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
-        self.finish(epoch=self._epochs_done)
+        self.finish(epoch=self._epoch)
         self._in_fit = False
 
-
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython  # noqa: PLC0415
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")

@@ -1,15 +1,8 @@
 """Progress bars with a time estimate (ETA) for every long loop, in notebooks and scripts.
 
-In a notebook the bar is ``tqdm``'s widget (``tqdm.auto``). In a headless run (tests,
-``build execute``, a script) it is a plain text bar that redraws at most every 30 seconds,
-so stored notebook outputs stay short.
-
-Example:
-    >>> total = 0
-    >>> for number in progress(range(3), description="adding", enabled=False):
-    ...     total += number
-    >>> total
-    3
+In a notebook the bar is ``tqdm``'s widget (``tqdm.auto``); in a headless run (tests, ``build
+execute``, a script) a plain text bar that redraws at most every 30 seconds, so stored notebook
+outputs stay short.
 """
 
 from __future__ import annotations
@@ -18,33 +11,21 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from course_utils import environment
+from course_utils import checks, environment
 
 HEADLESS_REDRAW_SECONDS = 30.0
 
 
-def progress(
-    iterable: Iterable[Any] | None = None,
-    *,
-    total: int | None = None,
-    description: str | None = None,
-    unit: str = "step",
-    initial: int = 0,
-    enabled: bool = True,
-) -> Any:
-    """Wrap a loop in a progress bar that shows steps done, speed and the time left.
+def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None, description: str | None = None,
+             unit: str = "step", initial: int = 0) -> Any:
+    """Wrap a loop in a progress bar that shows the items done, the speed and the time left.
 
     Args:
-        iterable: what to loop over (a ``range``, a list, a dataset); ``None`` for a bar you
-            advance yourself with ``bar.update(n)``.
-        total: how many items (taken from ``len(iterable)`` when it has one).
+        iterable: what to loop over; ``None`` for a bar you advance yourself with ``bar.update(n)``.
+        total: how many items (by default ``len(iterable)``).
         description: a few words shown before the bar.
         unit: what one item is called ("step", "image", "batch").
         initial: items already done (when training continues from a checkpoint).
-        enabled: ``False`` gives a silent bar (same interface).
-
-    Returns:
-        A ``tqdm`` bar: iterate over it, or call ``update``/``close``.
 
     Example:
         >>> bar = progress(total=10, description="training")
@@ -52,20 +33,32 @@ def progress(
         4
         >>> bar.close()
     """
-    if total is not None and (isinstance(total, bool) or int(total) != total or total < 0):
-        raise ValueError(f"total must be a whole number >= 0, got {total!r}.")
-    options = {
-        "total": total,
-        "desc": description,
-        "unit": unit,
-        "initial": initial,
-        "disable": not enabled,
-        "dynamic_ncols": True,
-    }
+    if total is not None:
+        total = checks.whole_number(total, "total", minimum=0)
+    options = {"total": total, "desc": description, "unit": unit, "initial": initial, "dynamic_ncols": True}
     if environment.is_headless():
-        from tqdm import tqdm as text_bar  # noqa: PLC0415
+        from tqdm import tqdm  # noqa: PLC0415
 
-        return text_bar(iterable, mininterval=HEADLESS_REDRAW_SECONDS, file=sys.stderr, ascii=True, **options)
-    from tqdm.auto import tqdm as auto_bar  # noqa: PLC0415
+        return tqdm(iterable, mininterval=HEADLESS_REDRAW_SECONDS, file=sys.stderr, ascii=True, **options)
+    from tqdm.auto import tqdm  # noqa: PLC0415
 
-    return auto_bar(iterable, **options)
+    return tqdm(iterable, **options)
+
+
+def clock_and_eta(elapsed: float, session_seconds: float, session_steps: int, done: int, total: int | None) -> str:
+    """Return the training time so far and, with a known total, the time left at this session's pace.
+
+    Example:
+        >>> clock_and_eta(75.0, 60.0, 100, 100, 400)
+        '1:15, ETA 3:00'
+    """
+    text = _clock(elapsed)
+    if total and session_steps > 0:
+        text += f", ETA {_clock(session_seconds / session_steps * max(total - done, 0))}"
+    return text
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(max(0, int(round(seconds))), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

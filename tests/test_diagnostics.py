@@ -11,13 +11,13 @@ from course_utils import diagnostics
 from course_utils.diagnostics import (
     Finding,
     NonFiniteLossError,
-    TrainingDiagnostics,
     detect_convergence_failure,
     detect_mode_collapse,
     detect_no_progress,
     detect_non_finite,
     diversity_ratio,
     mean_pairwise_distance,
+    new_findings,
     sample_change,
 )
 
@@ -90,11 +90,10 @@ def test_collapse_detector_on_points_and_in_feature_space():
     one_mode = np.array([[1.5, 1.0]]) + 0.02 * rng.normal(size=(200, 2))
     assert detect_mode_collapse(one_mode, real) is not None
     assert detect_mode_collapse(sin_points(200, rng), real) is None
-    # In the feature space of the x coordinate only, points spread along x are diverse.
+    # Compared on features (here: the x coordinate only), points spread along x are diverse.
     spread_in_x = np.stack([rng.uniform(-3.5, 3.5, 200), np.zeros(200)], axis=1)
-    assert detect_mode_collapse(spread_in_x, real, feature_fn=lambda p: p[:, :1]) is None
-    finding = detect_mode_collapse(one_mode, real, feature_fn=lambda p: p[:, :1])
-    assert finding is not None and "feature space" in finding.details
+    assert detect_mode_collapse(spread_in_x[:, :1], real[:, :1]) is None
+    assert detect_mode_collapse(one_mode[:, :1], real[:, :1]) is not None
 
 
 def test_mean_pairwise_distance_and_sample_change_by_hand():
@@ -238,26 +237,20 @@ def test_non_finite_losses_are_flagged_with_what_to_try():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_watcher_reports_each_problem_once_and_respects_warmup():
+def test_new_findings_leave_out_the_kinds_already_reported():
     history = d_wins_history()
-    watcher = TrainingDiagnostics(warmup_steps=2000)
-    assert watcher.check(history, step=1499) == []
-    watcher = TrainingDiagnostics(warmup_steps=100)
-    first = watcher.check(history, step=1499)
-    assert [finding.kind for finding in first] == ["convergence_failure"]
-    assert watcher.check(history, step=1499) == []
-    assert set(watcher.reported) == {"convergence_failure"}
+    assert [finding.kind for finding in new_findings(history, step=1499)] == ["convergence_failure"]
+    assert new_findings(history, step=1499, reported={"convergence_failure"}) == []
 
 
-def test_watcher_needs_two_collapsed_checks_in_a_row():
-    watcher = TrainingDiagnostics(collapse_threshold=0.35)
+def test_new_findings_need_two_collapsed_checks_in_a_row():
     history = healthy_history()
     history["diversity"] = [0.8, 0.1]
-    assert watcher.check(history, step=1499) == []
+    assert new_findings(history, step=1499) == []
     history["diversity"] = [0.8, 0.1, 0.9, 0.05]
-    assert watcher.check(history, step=1499) == []
+    assert new_findings(history, step=1499) == []
     history["diversity"] = [0.8, 0.1, 0.9, 0.05, 0.04]
-    findings = watcher.check(history, step=1499)
+    findings = new_findings(history, step=1499)
     assert [finding.kind for finding in findings] == ["mode_collapse"]
     assert findings[0].numbers["diversity_ratio"] == pytest.approx(0.04)
 

@@ -18,7 +18,8 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from course_utils import progress as progress_module  # noqa: E402
-from course_utils.monitor import NonFiniteLossError, TrainingMonitor  # noqa: E402
+from course_utils import monitor as monitor_module  # noqa: E402
+from course_utils.monitor import NonFiniteLossError, Quality, TrainingMonitor  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -81,11 +82,11 @@ def test_headless_loop_prints_one_line_per_update_and_keeps_a_history(capsys):
             assert f"{key} {np.mean(monitor.history[key][end - 10:end]):.3g}" in line
         assert "ETA" in line
     assert all(len(monitor.history[key]) == 30 for key in ("d_loss", "g_loss", "d_acc_real", "d_acc_fake"))
-    assert isinstance(monitor.history["d_loss"][0], float) and monitor.step == 30
+    assert isinstance(monitor.history["d_loss"][0], float)
 
 
 def test_values_appearing_or_missing_later_keep_the_lists_aligned():
-    monitor = TrainingMonitor(every=100, progress_bar=False)
+    monitor = TrainingMonitor(every=100)
     monitor.update(0, d_loss=1.0)
     monitor.update(1, d_loss=0.9, g_loss=0.7)
     monitor.update(2, g_loss=0.6)
@@ -132,9 +133,10 @@ def test_mode_collapse_is_reported_from_the_samples(capsys):
     assert math.isnan(monitor.history["sample_change"][0]) and min(monitor.history["sample_change"][1:]) > 1e-3
 
 
-def test_frames_are_recorded_and_thinned_evenly():
+def test_frames_are_recorded_and_thinned_evenly(monkeypatch):
+    monkeypatch.setattr(monitor_module, "MAX_FRAMES", 4)
     counter = iter(range(1000))
-    monitor = TrainingMonitor(every=1, max_frames=4, sample_fn=lambda: np.full((3, 2), next(counter)), progress_bar=False)
+    monitor = TrainingMonitor(every=1, sample_fn=lambda: np.full((3, 2), next(counter)))
     for step in range(10):
         monitor.update(step, d_loss=1.0)
     steps = [frame.step for frame in monitor.frames]
@@ -149,11 +151,12 @@ def test_frames_are_recorded_and_thinned_evenly():
 
 def test_live_dashboard_is_updated_in_place(monkeypatch):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
+    monkeypatch.setenv("COURSE_HEADLESS", "0")
+    monkeypatch.setattr(monitor_module, "REDRAW_SECONDS", 0)
     real = sin_points(200)
     monitor = TrainingMonitor(every=10, total_steps=50, sample_fn=lambda: real * 0.5, real_samples=real,
-                              decision_fn=lambda points: np.full(len(points), 0.5), live=True, redraw_seconds=0,
-                              progress_bar=False)
+                              decision_fn=lambda points: np.full(len(points), 0.5))
     for step in range(50):
         monitor.update(step, **healthy_values(step))
     monitor.finish()
@@ -165,23 +168,25 @@ def test_live_dashboard_is_updated_in_place(monkeypatch):
 
 def test_live_dashboard_redraws_at_most_every_redraw_seconds(monkeypatch):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
-    monitor = TrainingMonitor(every=5, total_steps=50, live=True, redraw_seconds=3600, progress_bar=False)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
+    monkeypatch.setenv("COURSE_HEADLESS", "0")
+    monkeypatch.setattr(monitor_module, "REDRAW_SECONDS", 3600)
+    monitor = TrainingMonitor(every=5, total_steps=50)
     for step in range(50):
         monitor.update(step, **healthy_values(step))
     assert len(fake_display.shown) == 1 and len(fake_display.updates) == 1  # the first check and the last step
 
 
-def test_headless_finish_saves_the_dashboard_and_shows_nothing_outside_a_kernel(tmp_path, monkeypatch, capsys):
+def test_headless_run_shows_nothing_outside_a_kernel_and_draws_the_dashboard_on_request(monkeypatch, capsys):
     fake_display = FakeDisplay()
-    monkeypatch.setattr("IPython.display.display", fake_display)
+    monkeypatch.setattr(monitor_module, "display", fake_display)
     images = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1))
-    monitor = TrainingMonitor(every=10, total_steps=20, sample_fn=lambda: images, value_range=(-1, 1),
-                              save_path=tmp_path / "figures" / "dashboard.png")
+    monitor = TrainingMonitor(every=10, total_steps=20, sample_fn=lambda: images, value_range=(-1, 1))
     for step in monitor.steps():
         monitor.update(step, **healthy_values(step))
-    assert (tmp_path / "figures" / "dashboard.png").read_bytes()[:4] == b"\x89PNG"
     assert fake_display.shown == []
+    picture = Image.open(io.BytesIO(monitor.dashboard_png()))
+    assert picture.format == "PNG" and picture.width > 2 * picture.height
     assert "Finished 20 steps" in capsys.readouterr().out
 
 
@@ -193,12 +198,13 @@ def test_headless_finish_saves_the_dashboard_and_shows_nothing_outside_a_kernel(
 def test_time_to_quality_is_remembered_and_goes_into_the_quality_record(capsys):
     from course_utils.quality import load_records, quality_check
 
-    measurements = iter([0.5, 0.3, 0.08, 0.2, 0.05])
-    monitor = TrainingMonitor(every=10, total_steps=50, quality_fn=lambda: next(measurements), quality_threshold=0.1,
-                              higher_is_better=False, quality_name="mean |y - sin x|")
+    measurements, asked = iter([0.5, 0.3, 0.08, 0.2, 0.05]), []
+    quality = Quality(lambda step: asked.append(step) or next(measurements), threshold=0.1, higher_is_better=False,
+                      name="mean |y - sin x|")
+    monitor = TrainingMonitor(every=10, total_steps=50, quality=quality)
     for step in monitor.steps():
         monitor.update(step, **healthy_values(step))
-    assert monitor.history["quality_step"] == [10, 20, 30, 40, 50]
+    assert monitor.history["quality_step"] == [10, 20, 30, 40, 50] == asked  # the measure is told the steps done
     assert monitor.first_pass_step == 30
     assert 0 < monitor.first_pass_seconds <= monitor.elapsed_seconds
     output = capsys.readouterr().out
@@ -211,8 +217,8 @@ def test_time_to_quality_is_remembered_and_goes_into_the_quality_record(capsys):
 
 def test_quality_every_can_differ_from_every():
     calls = []
-    monitor = TrainingMonitor(every=10, total_steps=30, quality_fn=lambda: calls.append(1) or 1.0, quality_every=15,
-                              quality_threshold=2.0)
+    monitor = TrainingMonitor(every=10, total_steps=30, quality=Quality(lambda step: calls.append(1) or 1.0, every=15,
+                                                                         threshold=2.0))
     for step in monitor.steps():
         monitor.update(step, d_loss=1.0)
     assert monitor.history["quality_step"] == [15, 30] and monitor.first_pass_step is None
@@ -229,8 +235,8 @@ def test_steps_continue_after_the_last_checkpoint(capsys):
     def run(stop_at: int | None) -> TrainingMonitor:
         data_rng = np.random.default_rng(0)
         checkpoint = TrainingCheckpoint("monitor_run", models={}, random_generators={"data": data_rng}, every=10)
-        monitor = TrainingMonitor(every=10, total_steps=30, checkpoint=checkpoint, quality_fn=lambda: next(measurements),
-                                  quality_threshold=0.1, higher_is_better=False)
+        monitor = TrainingMonitor(every=10, total_steps=30, checkpoint=checkpoint,
+                                  quality=Quality(lambda step: next(measurements), threshold=0.1, higher_is_better=False))
         for step in monitor.steps():
             if step == stop_at:
                 break  # the session is lost here
@@ -280,6 +286,14 @@ def test_fit_callback_counts_steps_over_epochs(capsys):
     assert [line.split("|")[0].strip() for line in lines] == ["step     4/12", "step     8/12", "step    12/12"]
 
 
+def test_fit_from_a_later_epoch_without_a_checkpoint_just_counts_on():
+    model = LossStream([1.0] * 12)
+    model.compile()
+    monitor = TrainingMonitor(every=4)
+    model.fit(np.zeros((12, 1), "float32"), batch_size=2, epochs=2, initial_epoch=1, verbose=0, callbacks=[monitor])
+    assert monitor.history["step"] == list(range(6))
+
+
 def test_fit_stops_on_nan():
     model = LossStream([1.0, 0.9, float("nan"), 0.8])
     model.compile()
@@ -299,11 +313,9 @@ def test_fit_stops_on_nan():
         ({"every": -1}, "every"),
         ({"every": 2.5}, "every"),
         ({"total_steps": 0}, "total_steps"),
-        ({"quality_every": 0, "quality_fn": lambda: 1.0}, "quality_every"),
-        ({"quality_threshold": 0.1}, "needs a quality_fn"),
+        ({"quality": Quality(lambda step: 1.0, every=0)}, "every"),
+        ({"quality": lambda step: 1.0}, "Quality"),
         ({"value_range": (1, -1)}, "low < high"),
-        ({"max_frames": 0}, "max_frames"),
-        ({"redraw_seconds": -1}, "redraw_seconds"),
         ({"checkpoint": "checkpoints/run"}, "TrainingCheckpoint"),
     ],
 )
@@ -322,14 +334,19 @@ def test_bad_settings_are_clear_errors(options, message):
     ],
 )
 def test_samples_that_cannot_be_shown_are_refused_at_the_first_check(samples, options, message):
-    monitor = TrainingMonitor(every=2, sample_fn=lambda: samples, progress_bar=False, **options)
+    monitor = TrainingMonitor(every=2, sample_fn=lambda: samples, **options)
     monitor.update(0, d_loss=1.0)
     with pytest.raises(ValueError, match=message):
         monitor.update(1, d_loss=1.0)
 
 
-def test_bad_calls_are_clear_errors(tmp_path):
-    monitor = TrainingMonitor(every=10, progress_bar=False)
+def test_finish_before_any_step_says_so(capsys):
+    TrainingMonitor(every=10, total_steps=100).finish()
+    assert "Finished 0 steps" in capsys.readouterr().out
+
+
+def test_bad_calls_are_clear_errors():
+    monitor = TrainingMonitor(every=10)
     with pytest.raises(ValueError, match="Nothing to show yet"):
         monitor.dashboard_png()
     with pytest.raises(ValueError, match="step must be"):
@@ -338,9 +355,6 @@ def test_bad_calls_are_clear_errors(tmp_path):
         monitor.update(0, d_loss=np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match="total_steps"):
         next(monitor.steps())
-    monitor.update(0, d_loss=1.0)
-    with pytest.raises(ValueError, match=".png"):
-        monitor.save_dashboard(tmp_path / "dashboard.jpg")
 
 
 def test_progress_bar_in_headless_runs_and_notebooks(monkeypatch):
