@@ -46,7 +46,7 @@ def _cell_text(cell: Any) -> str:
 
 def execute_notebook(
     lesson: CourseNotebook, output_dir: Path, mode: str, results_dir: Path, timeout: int = 1800,
-    epilogue: str | None = None,
+    epilogue: str | None = None, show_failed_checks: bool = False,
 ) -> ExecutionResult:
     """Run one solution notebook in a fresh kernel and write the executed copy to ``output_dir``.
 
@@ -54,7 +54,10 @@ def execute_notebook(
     so the executed folder never holds a half-run notebook under the lesson's own name.
     ``epilogue`` is code run in the same kernel after the last cell (the benchmark reads the
     kernel's peak memory this way); its printed text is returned in ``epilogue_output`` and the
-    cell is left out of the executed copy.
+    cell is left out of the executed copy. With ``show_failed_checks`` a failed quality check
+    (``QualityCheckFailed``, raised in full mode) does not stop the run: the cell keeps the error,
+    the later cells run, and the copy is written under the lesson's own name, as the website
+    shows it; the failure is in ``records``.
     """
     from nbclient import NotebookClient  # noqa: PLC0415 - only needed here
     from nbclient.exceptions import CellExecutionError  # noqa: PLC0415
@@ -69,6 +72,7 @@ def execute_notebook(
         timeout=timeout,
         kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
         resources={"metadata": {"path": str(lesson.solution_path.parent)}},
+        allow_error_names=["QualityCheckFailed"] if show_failed_checks else [],
     )
     started = time.perf_counter()
     error = None

@@ -121,6 +121,22 @@ def widget_note(cell: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     return nbformat.v4.new_markdown_cell(WIDGET_NOTE.format(static=STATIC_WIDGET if live else STATIC_TEXT))
 
 
+def failed_check_count(path: Path) -> int:
+    """How many cells of an executed notebook stopped on a failed quality check.
+
+    Example:
+        >>> import tempfile
+        >>> cell = nbformat.v4.new_code_cell("check()")
+        >>> cell.outputs = [nbformat.v4.new_output("error", ename="QualityCheckFailed", evalue="FAIL", traceback=[])]
+        >>> path = Path(tempfile.mkdtemp()) / "a.ipynb"
+        >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        >>> failed_check_count(path)
+        1
+    """
+    cells = read_notebook(path).cells
+    return sum(output.get("ename") == "QualityCheckFailed" for cell in cells for output in cell.get("outputs", []))
+
+
 def page_notebook(executed: CachedNotebook, settings: CourseSettings) -> nbformat.NotebookNode:
     """The executed notebook as the site shows it: local Colab badge, links, widget notes."""
     notebook = read_notebook(executed.path)
@@ -284,4 +300,7 @@ def build_site(
         f"{len(ran)} executed ({sum(item.seconds for item in ran):.1f} s), {len(executed) - len(ran)} reused.",
         flush=True,
     )
+    failing = [item.lesson.name for item in executed if failed_check_count(item.path)]
+    if failing:
+        print(f"Pages that show a FAILED quality check (see each page's banner): {', '.join(failing)}.", flush=True)
     return seconds

@@ -115,7 +115,8 @@ def executed_notebooks(
         with tempfile.TemporaryDirectory(prefix="site-run-") as scratch:
             scratch_dir = Path(scratch)
             with course_environment(mode, scratch_dir / "results"):
-                result = execute_notebook(lesson, scratch_dir, mode, scratch_dir / "results", timeout=timeout)
+                result = execute_notebook(lesson, scratch_dir, mode, scratch_dir / "results", timeout=timeout,
+                                          show_failed_checks=True)
             if result.error is not None:
                 raise SiteBuildError(
                     f"{lesson.solution_path.relative_to(root)} failed to execute in {mode} mode: {result.error}\n"
@@ -127,6 +128,10 @@ def executed_notebooks(
             partial.replace(target)
         seconds = time.perf_counter() - started
         _forget_older(cache_dir, lesson, mode, keep=target)
-        print(f"  {seconds:7.1f} s  ok", flush=True)
+        failed = [record for record in result.records if not record.get("passed", True)]
+        print(f"  {seconds:7.1f} s  " + ("ok" if not failed else f"published with {len(failed)} FAILED quality check(s):"), flush=True)
+        for record in failed:
+            relation = ">=" if record["higher_is_better"] else "<="
+            print(f"           FAIL {record['metric']} = {record['value']:.4g} (needs {relation} {record['threshold']:.4g})", flush=True)
         executed.append(CachedNotebook(lesson, target, seconds, reused=False))
     return executed
