@@ -97,6 +97,14 @@ def _as_array(values: Any, name: str, dtype: type = np.float64) -> np.ndarray:
         raise InputError(f"{name} must be an array of numbers, got {type(values).__name__}.") from None
 
 
+def _enough_and_finite(array: np.ndarray, name: str, min_count: int, unit: str) -> np.ndarray:
+    if array.shape[0] < min_count:
+        raise InputError(f"{name} holds {array.shape[0]} {unit}; this needs at least {min_count}.")
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"{name} {_DIVERGED}")
+    return array
+
+
 def as_points(values: Any, name: str, dims: int = 2, min_count: int = 1) -> np.ndarray:
     """Return ``values`` as a float64 array of shape ``(n, dims)`` after checking it.
 
@@ -113,11 +121,7 @@ def as_points(values: Any, name: str, dims: int = 2, min_count: int = 1) -> np.n
             f"{name} must have shape (n, {dims}): one row of {dims} numbers per sample; "
             f"got shape {array.shape}."
         )
-    if array.shape[0] < min_count:
-        raise InputError(f"{name} holds {array.shape[0]} samples; this needs at least {min_count}.")
-    if not np.all(np.isfinite(array)):
-        raise InputError(f"{name} {_DIVERGED}")
-    return array
+    return _enough_and_finite(array, name, min_count, "samples")
 
 
 def as_images(values: Any, name: str, min_count: int = 1) -> np.ndarray:
@@ -143,10 +147,7 @@ def as_images(values: Any, name: str, min_count: int = 1) -> np.ndarray:
             f"{name} must have shape (n, height, width, channels) with 1 or 3 channels; "
             f"got shape {array.shape}."
         )
-    if array.shape[0] < min_count:
-        raise InputError(f"{name} holds {array.shape[0]} images; this needs at least {min_count}.")
-    if not np.all(np.isfinite(array)):
-        raise InputError(f"{name} {_DIVERGED}")
+    _enough_and_finite(array, name, min_count, "images")
     low, high = float(array.min()), float(array.max())
     if low < -RANGE_TOLERANCE or high > 1.0 + RANGE_TOLERANCE:
         hint = ""
