@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_utils import checks
+from course_utils.diagnostics import ACCURACY_KEYS, LOSS_KEYS
 
 REAL_COLOUR = "#303030"
 FAKE_COLOUR = "#f07f13"
@@ -39,8 +40,6 @@ SEPARATOR_GREY = 0.55
 """Grey of the lines between tiles in the dashboard and animations (white would merge with white strokes)."""
 MAX_GRID_IMAGES = 100
 
-LOSS_KEYS = ("d_loss", "g_loss")
-ACCURACY_KEYS = ("d_acc_real", "d_acc_fake")
 CURVE_LABELS = {"d_loss": "D loss", "g_loss": "G loss", "d_acc_real": "D accuracy on real", "d_acc_fake": "D accuracy on fake"}
 CURVE_COLOURS = {"d_loss": DISCRIMINATOR_COLOUR, "g_loss": GENERATOR_COLOUR, "d_acc_real": REAL_COLOUR, "d_acc_fake": FAKE_COLOUR}
 
@@ -312,22 +311,6 @@ def shade_healthy_band(axis: Axes, band: tuple[float, float] = HEALTHY_BAND) -> 
     """
     low, high = band
     axis.axhspan(low, high, color="#2ca02c", alpha=0.15, linewidth=0, label=f"healthy ≈ {round(100 * (low + high) / 2)}%")
-
-
-def density_histogram(values: Any, bins: np.ndarray) -> np.ndarray:
-    """Return a histogram as a density over *all* the values.
-
-    Values outside the bins count in the total but are not drawn: a generator that puts half
-    its samples off the chart shows half the area (``np.histogram(density=True)`` would not).
-
-    Example:
-        >>> density_histogram([0.5, 0.5, 5.0, 5.0], np.array([0.0, 1.0, 2.0]))
-        array([0.5, 0. ])
-    """
-    array = np.asarray(values, dtype="float64").reshape(-1)
-    array = array[np.isfinite(array)]
-    counts, _ = np.histogram(array, bins=bins)
-    return counts / max(array.size, 1) / np.diff(bins)
 
 
 def decision_grid(
