@@ -43,22 +43,3 @@ def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None,
     from tqdm.auto import tqdm  # noqa: PLC0415
 
     return tqdm(iterable, **options)
-
-
-def clock_and_eta(elapsed: float, session_seconds: float, session_steps: int, done: int, total: int | None) -> str:
-    """Return the training time so far and, with a known total, the time left at this session's pace.
-
-    Example:
-        >>> clock_and_eta(75.0, 60.0, 100, 100, 400)
-        '1:15, ETA 3:00'
-    """
-    text = _clock(elapsed)
-    if total and session_steps > 0:
-        text += f", ETA {_clock(session_seconds / session_steps * max(total - done, 0))}"
-    return text
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(max(0, int(round(seconds))), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
