@@ -28,9 +28,9 @@ from IPython import get_ipython
 from IPython.display import Image, display
 
 from course_utils import checks, environment, plots
-from course_utils.animation import Frame, sample_kind
+from course_utils.animation import Frame
 from course_utils.checkpoints import RestoredState, TrainingCheckpoint
-from course_utils.dashboard import Dashboard
+from course_utils.dashboard import Dashboard, sample_kind
 from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
 from course_utils.progress import progress
 
