@@ -165,20 +165,10 @@ def environment_report() -> dict[str, Any]:
         ['colab', 'data_dir', 'device']
     """
     silence_tensorflow()
-    return {
-        "python": platform.python_version(),
-        "tensorflow": _version("tensorflow"),
-        "keras": _version("keras"),
-        "numpy": _version("numpy"),
-        "matplotlib": _version("matplotlib"),
-        "ipywidgets": _version("ipywidgets"),
-        "gpu": bool(gpu_names()),
-        "device": device_description(),
-        "colab": in_colab(),
-        "mode": config.mode(),
-        "data_dir": str(config.data_dir()),
-        "results_dir": str(config.results_dir()),
-    }
+    versions = {name: _version(name) for name in ("tensorflow", "keras", "numpy", "matplotlib", "ipywidgets")}
+    return {"python": platform.python_version(), **versions, "gpu": bool(gpu_names()), "device": device_description(),
+            "colab": in_colab(), "mode": config.mode(), "data_dir": str(config.data_dir()),
+            "results_dir": str(config.results_dir())}
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -20,12 +20,8 @@ def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None,
              unit: str = "step", initial: int = 0) -> Any:
     """Wrap a loop in a progress bar that shows the items done, the speed and the time left.
 
-    Args:
-        iterable: what to loop over; ``None`` for a bar you advance yourself with ``bar.update(n)``.
-        total: how many items (by default ``len(iterable)``).
-        description: a few words shown before the bar.
-        unit: what one item is called ("step", "image", "batch").
-        initial: items already done (when training continues from a checkpoint).
+    ``iterable=None`` gives a bar you advance yourself (``bar.update(n)``); ``total`` defaults to
+    ``len(iterable)``, ``initial`` counts items already done (training continued from a checkpoint).
 
     Example:
         >>> bar = progress(total=10, description="training")
