@@ -29,7 +29,7 @@ from IPython.display import Image, display
 
 from course_utils import checks, environment, plots
 from course_utils.animation import Frame
-from course_utils.checkpoints import RestoredState, TrainingCheckpoint
+from course_utils.checkpoints import TrainingCheckpoint
 from course_utils.dashboard import Dashboard, sample_kind
 from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
 from course_utils.progress import progress
@@ -113,7 +113,6 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.real_samples = None if real_samples is None else np.asarray(real_samples)
         self.checkpoint, self.diagnose, self.title = checkpoint, bool(diagnose), title
         self.headless = environment.is_headless()
-        self._restored: RestoredState | None = None
         self._reset(0)
 
     def _reset(self, first_step: int) -> None:
@@ -127,8 +126,7 @@ class TrainingMonitor(keras.callbacks.Callback):
 
     def _begin(self, first_step: int, restore: bool = True) -> int:
         """Start a training session (restoring the checkpoint); return the first step to run."""
-        restored = self._restore() if restore else None
-        self._restored = None
+        restored = self.checkpoint.restore() if restore and self.checkpoint is not None else None
         self._reset(first_step if restored is None else restored.step)
         if restored is not None:
             self.history, extra = {"step": [], **restored.history}, restored.extra
@@ -144,11 +142,6 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._bar = progress(total=total, initial=first_step, description=self.title or "training")
         self._started = time.perf_counter()
         return first_step
-
-    def _restore(self) -> RestoredState | None:
-        if self._restored is None and self.checkpoint is not None:
-            self._restored = self.checkpoint.restore()
-        return self._restored
 
     @property
     def elapsed_seconds(self) -> float:
