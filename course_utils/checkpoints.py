@@ -159,9 +159,7 @@ class TrainingCheckpoint:
         >>> TrainingCheckpoint("doc_save", models={}).save(500, history={"d_loss": [1.3]}).name
         'step-500'
         """
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-            raise ValueError(f"step must be a whole number >= 0, got {step!r}.")
-        state: dict[str, Any] = {"step": int(step), "history": {}}
+        state: dict[str, Any] = {"step": checks.whole_number(step, "step", minimum=0), "history": {}}
         for key, values in (history or {}).items():
             array = np.asarray(list(values))
             if array.dtype.kind not in "biuf":
