@@ -29,7 +29,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from eager_recipe import main, run_eager_recipe  # noqa: E402
 
-from course_utils import data, metrics, seeding  # noqa: E402
+from course_utils import data, metrics  # noqa: E402
 from course_utils.metrics.thresholds import THRESHOLDS  # noqa: E402
 
 NOISE_DIMENSION = 100
@@ -72,7 +72,7 @@ def run_lecture_recipe(check_every: int = 50, seed: int = 0, steps: int = STEPS)
         >>> result["recipe"], result["batch_size"], result["threshold"]  # doctest: +SKIP
         ('lecture (eager, two tapes)', 50, 0.9)
     """
-    seeding.seed_everything(seed)
+    keras.utils.set_random_seed(seed)
     generator, discriminator = build_generator(), build_discriminator()
     real_images = data.to_tanh_range(data.vertical_lines(REAL_IMAGES, seed=seed))
     rng = np.random.default_rng(seed)

@@ -23,7 +23,7 @@ _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from course_utils.config import data_dir, is_fast, mode, pick, results_dir  # noqa: E402
 from course_utils.exercises import exercise  # noqa: E402
 from course_utils.quality import bar, check_bar, check_bars, quality_check  # noqa: E402
-from course_utils.session import start_notebook  # noqa: E402
+from course_utils.environment import start_notebook  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -3,11 +3,6 @@
 The training monitor keeps a :class:`Frame` at each check (``monitor.frames``);
 :func:`show_training_animation` plays them inline (matplotlib's JavaScript player: no ffmpeg,
 works in JupyterLab, Colab and VS Code).
-
-Example:
-    >>> frames = [Frame(step, np.full((4, 8, 8), step / 100)) for step in (0, 50, 100)]
-    >>> "<script" in show_training_animation(frames).data
-    True
 """
 
 from __future__ import annotations
@@ -22,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from course_utils import checks, plots
+from course_utils.dashboard import MAX_IMAGES, sample_kind
 
 
 @dataclass(frozen=True)
@@ -32,40 +28,12 @@ class Frame:
     samples: np.ndarray
 
 
-def sample_kind(samples: Any) -> str:
-    """Return how samples are drawn: ``"images"`` or ``"points"`` (2-D).
+def training_animation(frames: Sequence[Frame], *, real_samples: Any | None = None, value_range: Sequence[float] = (0, 1),
+                       title: str = "Generated from the same noise") -> FuncAnimation:
+    """Build the animation of ``frames`` (``monitor.frames``), one frame per recorded check.
 
-    Example:
-        >>> sample_kind(np.zeros((10, 2))), sample_kind(np.zeros((4, 8, 8, 3)))
-        ('points', 'images')
-    """
-    shape = np.shape(samples)
-    if len(shape) == 2 and shape[1] == 2:
-        return "points"
-    if len(shape) in (3, 4):
-        return "images"
-    raise ValueError(f"Samples of shape {shape} cannot be drawn: expected images (N, H, W[, C]) or 2-D points (N, 2).")
-
-
-def training_animation(
-    frames: Sequence[Frame],
-    *,
-    real_samples: Any | None = None,
-    value_range: Sequence[float] = (0, 1),
-    max_images: int = 36,
-    title: str = "Generated from the same noise",
-) -> FuncAnimation:
-    """Build the animation of the samples over training, one frame per recorded check.
-
-    Args:
-        frames: ``monitor.frames``, or any list of :class:`Frame`.
-        real_samples: for 2-D points, real points drawn behind the generated ones.
-        value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
-        max_images: the most images per frame (a grid).
-        title: shown with the step number.
-
-    Raises:
-        ValueError: for no frames, frames of mixed kinds, or invalid images.
+    Images (at most 36 a frame) in ``value_range``, or 2-D points over ``real_samples``; ``title``
+    is shown with the step number. No frames, frames of mixed kinds or invalid images: a ValueError.
 
     Example:
         >>> frames = [Frame(s, np.random.default_rng(0).normal(size=(50, 2)) * s) for s in (1, 2)]
@@ -83,7 +51,7 @@ def training_animation(
     FigureCanvasAgg(figure)
     axis = figure.add_subplot()
     if kind == "images":
-        grids = [plots.images_to_grid(np.asarray(f.samples)[:max_images], value_range=value_range,
+        grids = [plots.images_to_grid(np.asarray(f.samples)[:MAX_IMAGES], value_range=value_range,
                                       pad_value=plots.SEPARATOR_GREY) for f in frames]
         artist = axis.imshow(grids[0], interpolation="nearest")
         axis.set_xticks([])
@@ -117,10 +85,7 @@ def training_animation(
 
 
 def show_training_animation(frames: Sequence[Frame], **options: Any) -> Any:
-    """Return an inline player of the animation of ``frames`` (put it last in a cell).
-
-    Takes the options of :func:`training_animation`. The frames are embedded as PNGs with a
-    small JavaScript player (``to_jshtml``).
+    """Return an inline player (PNG frames, a small JavaScript player) of :func:`training_animation`; put it last in a cell.
 
     Example:
         >>> player = show_training_animation([Frame(0, np.zeros((4, 4, 4))), Frame(9, np.ones((4, 4, 4)))])

@@ -3,7 +3,7 @@
 ``tf.train.Checkpoint`` saves the models' ``variables`` (weights, batch-norm statistics, the
 ``SeedGenerator`` states Keras' tracking leaves out), the optimizers (the learning rate set in
 the notebook wins), ``tf.random.Generator``/``keras.random.SeedGenerator`` states, and the step,
-epoch, history, extras and NumPy/Python random state as JSON in a string variable.
+history, extras and NumPy/Python random state as JSON in a string variable.
 ``tf.train.CheckpointManager`` writes and rotates them (``step-500.index``, ``.data``) in
 ``config.data_dir("checkpoints", name)`` and lists each only once written: a write that dies
 half-way leaves the previous one the newest. Another model's checkpoint is refused, saying what
@@ -49,10 +49,9 @@ class CheckpointReadError(ValueError):
 @dataclass
 class RestoredState:
     """What :meth:`TrainingCheckpoint.restore` brought back besides the variables: steps done,
-    epochs done with ``fit()`` (else ``None``), the history and the ``extra`` given to ``save``."""
+    the history and the ``extra`` given to ``save``."""
 
     step: int
-    epoch: int | None
     history: dict[str, list]
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -152,18 +151,15 @@ class TrainingCheckpoint:
             raise CheckpointReadError(f"{self.directory / 'checkpoint'} is damaged. " + HOW_TO_START_FRESH.format(self.directory))
         return [Path(prefix) for prefix in (state.all_model_checkpoint_paths if state else [])]
 
-    def save(self, step: int, *, history: Mapping[str, Any] | None = None, epoch: int | None = None,
-             extra: Mapping[str, Any] | None = None) -> Path:
-        """Write a checkpoint for ``step`` steps done (and ``epoch`` epochs with ``fit()``), keep the
-        newest ``keep``, and return its prefix. ``history`` is a dict of lists of numbers, ``extra``
-        anything JSON can store; a bad one, a negative step or an unbuilt model is a ValueError.
+    def save(self, step: int, *, history: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None) -> Path:
+        """Write a checkpoint for ``step`` steps done, keep the newest ``keep``, and return its prefix.
+        ``history`` is a dict of lists of numbers, ``extra`` anything JSON can store; a bad one, a
+        negative step or an unbuilt model is a ValueError.
 
         >>> TrainingCheckpoint("doc_save", models={}).save(500, history={"d_loss": [1.3]}).name
         'step-500'
         """
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-            raise ValueError(f"step must be a whole number >= 0, got {step!r}.")
-        state: dict[str, Any] = {"step": int(step), "epoch": None if epoch is None else int(epoch), "history": {}}
+        state: dict[str, Any] = {"step": checks.whole_number(step, "step", minimum=0), "history": {}}
         for key, values in (history or {}).items():
             array = np.asarray(list(values))
             if array.dtype.kind not in "biuf":
@@ -219,7 +215,7 @@ class TrainingCheckpoint:
             if verbose:
                 print(f"Continuing from the checkpoint at step {state['step']} ({prefix}). "
                       "To start over, pass fresh_start=True.")
-            return RestoredState(state["step"], state["epoch"], state["history"], state["extra"])
+            return RestoredState(state["step"], state["history"], state["extra"])
         if problems:
             raise CheckpointReadError(f"No checkpoint can be read ({'; '.join(problems)}). "
                                       + HOW_TO_START_FRESH.format(self.directory))

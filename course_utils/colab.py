@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -21,12 +21,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 #: Distributions a Colab runtime ships and that must never be (re)installed by the course.
-PROTECTED_DISTRIBUTIONS = frozenset(
-    {
-        "tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "matplotlib",
-        "ipywidgets", "ipython", "ipykernel", "jupyter-client", "jupyter-core",
-    }
-)
+PROTECTED_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "matplotlib",
+                                     "ipywidgets", "ipython", "ipykernel", "jupyter-client", "jupyter-core"})
 
 
 def _normalise(name: str) -> str:
@@ -41,9 +37,7 @@ def _installed(distribution: str) -> bool:
     return True
 
 
-def missing_requirements(
-    course_root: Path, is_installed: Callable[[str], bool] = _installed
-) -> list[str]:
+def missing_requirements(course_root: Path, is_installed: Callable[[str], bool] = _installed) -> list[str]:
     """List the course's requirements that are not installed, leaving out protected ones.
 
     Args:
@@ -72,11 +66,8 @@ def missing_requirements(
     return missing
 
 
-def install_missing_packages(
-    course_root: Path,
-    run: Callable[[Sequence[str]], object] | None = None,
-    is_installed: Callable[[str], bool] = _installed,
-) -> list[str]:
+def install_missing_packages(course_root: Path, run: Callable[..., object] = subprocess.run,
+                             is_installed: Callable[[str], bool] = _installed) -> list[str]:
     """Pip-install the course's missing, unprotected requirements; return what was installed.
 
     Example:
@@ -86,9 +77,5 @@ def install_missing_packages(
     """
     missing = missing_requirements(course_root, is_installed=is_installed)
     if missing:
-        command = [sys.executable, "-m", "pip", "install", "--quiet", *missing]
-        if run is None:
-            subprocess.run(command, check=True)
-        else:
-            run(command)
+        run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
     return missing

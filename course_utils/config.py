@@ -12,13 +12,6 @@ Environment variables (all optional):
   Default: ``results`` inside the course checkout.
 - ``COURSE_SEED``: the one seed every notebook's setup cell uses for Python, NumPy and
   TensorFlow/Keras (default 42). Each quality record carries it, so a result can be rerun.
-
-Example:
-    >>> import os
-    >>> os.environ["COURSE_MODE"] = "fast"
-    >>> pick(full=5000, fast=100)
-    100
-    >>> del os.environ["COURSE_MODE"]
 """
 
 from __future__ import annotations
@@ -104,23 +97,16 @@ def is_fast() -> bool:
 
 
 def pick(full: T, fast: T) -> T:
-    """Return ``full`` in full mode and ``fast`` in fast mode.
-
-    Use it in a notebook's parameters cell so each knob shows both values in one place.
+    """Return ``full`` in full mode and ``fast`` in fast mode: a parameters cell shows both values of a knob.
 
     Example:
-        >>> steps = pick(full=5000, fast=100)
-        >>> steps in (5000, 100)
-        True
+        >>> import os
+        >>> os.environ["COURSE_MODE"] = "fast"
+        >>> pick(full=5000, fast=100)
+        100
+        >>> del os.environ["COURSE_MODE"]
     """
     return fast if is_fast() else full
-
-
-def _default_dir(inside_checkout: str, fallback_name: str) -> Path:
-    root = course_root()
-    if root is not None:
-        return root / inside_checkout
-    return Path.home() / ".cache" / "keras-gan-course" / fallback_name
 
 
 def ensure_writable_dir(path: Path, variable: str) -> Path:
@@ -145,8 +131,9 @@ def ensure_writable_dir(path: Path, variable: str) -> Path:
 
 
 def _configured_dir(variable: str, inside_checkout: str, fallback_name: str, parts: tuple[str, ...]) -> Path:
-    base = os.environ.get(variable) or _default_dir(inside_checkout, fallback_name)
-    return ensure_writable_dir(Path(base).joinpath(*parts), variable)
+    root = course_root()
+    default = root / inside_checkout if root is not None else Path.home() / ".cache" / "keras-gan-course" / fallback_name
+    return ensure_writable_dir(Path(os.environ.get(variable) or default).joinpath(*parts), variable)
 
 
 def data_dir(*parts: str) -> Path:

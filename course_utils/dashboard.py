@@ -8,14 +8,6 @@ Redrawing a whole matplotlib figure takes a tenth of a second or more, mostly fo
 parts that stay the same are drawn once and kept as a picture; each update pastes it back and
 draws only the curves, points and images on top ("blitting", as matplotlib's animations do).
 The whole figure is drawn again only when an axis has to grow.
-
-Example:
-    >>> dashboard = Dashboard(loss_keys=["d_loss", "g_loss"], accuracy_keys=["d_acc_real", "d_acc_fake"],
-    ...                       total_steps=100, samples=np.zeros((50, 2)), real_samples=np.ones((50, 2)))
-    >>> history = {"step": [0, 1], "d_loss": [1.4, 1.3], "g_loss": [0.7, 0.8],
-    ...            "d_acc_real": [0.5, 0.6], "d_acc_fake": [0.5, 0.7]}
-    >>> dashboard.render(history, heading="step 2 / 100", samples=np.zeros((50, 2)))[:4]
-    b'\\x89PNG'
 """
 
 from __future__ import annotations
@@ -31,15 +23,30 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from course_utils import checks, plots
-from course_utils.animation import sample_kind
 
 PANEL_WIDTH, PANEL_HEIGHT, DPI = 4.0, 3.6, 80
 MAX_CURVE_POINTS = 200
+MAX_IMAGES = 36  # generated images shown in the samples panel
 DECISION_RESOLUTION = 60
 VIEW_MARGIN = 0.25
 """Room around the real 2-D data, as a share of its span: early generated points fit in."""
 EXTRA_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 SHORT_LABELS = {"d_loss": "D", "g_loss": "G", "d_acc_real": "on real", "d_acc_fake": "on fake"}
+
+
+def sample_kind(samples: Any) -> str:
+    """Return how samples are drawn: ``"images"`` or ``"points"`` (2-D).
+
+    Example:
+        >>> sample_kind(np.zeros((10, 2))), sample_kind(np.zeros((4, 8, 8, 3)))
+        ('points', 'images')
+    """
+    shape = np.shape(samples)
+    if len(shape) == 2 and shape[1] == 2:
+        return "points"
+    if len(shape) in (3, 4):
+        return "images"
+    raise ValueError(f"Samples of shape {shape} cannot be drawn: expected images (N, H, W[, C]) or 2-D points (N, 2).")
 
 
 def _legend_above(axis: Any, title: str, columns: int = 3) -> None:
@@ -68,30 +75,25 @@ def _expanded(limits: tuple[float, float] | None, low: float, high: float) -> tu
 class Dashboard:
     """One figure with the training curves and the current samples, rendered to PNG.
 
-    Args:
-        loss_keys: history keys drawn in the losses panel.
-        accuracy_keys: history keys drawn in the accuracy panel (empty: no panel).
-        total_steps: the planned number of steps (fixes the x axes), or ``None``.
-        samples: a first batch of samples, to choose the samples panel (or ``None``).
-        real_samples: real 2-D points, drawn behind the generated ones.
-        value_range: the images' value range.
-        with_decision_map: whether D's output will be given (2-D points).
-        quality_name, quality_threshold, higher_is_better: the quality panel, if a name.
-        title: shown at the top left.
+    The panels follow the arguments: the history keys of the losses and (if any) the accuracy
+    panel, a quality panel when ``quality_name`` is given, and a samples panel chosen by a first
+    batch of ``samples`` (images, or 2-D points over ``real_samples`` and, ``with_decision_map``,
+    D's map). ``total_steps`` fixes the x axes (``None``: they grow).
 
     Example:
-        >>> list(Dashboard(loss_keys=["d_loss"], samples=np.zeros((4, 8, 8))).axes)
+        >>> dashboard = Dashboard(loss_keys=["d_loss"], samples=np.zeros((50, 2)), real_samples=np.ones((50, 2)))
+        >>> list(dashboard.axes)
         ['losses', 'samples']
+        >>> dashboard.render({"step": [0, 1], "d_loss": [1.4, 1.3]}, heading="step 2", samples=np.zeros((50, 2)))[:4]
+        b'\\x89PNG'
     """
 
     def __init__(self, *, loss_keys: Sequence[str], accuracy_keys: Sequence[str] = (), total_steps: int | None = None,
                  samples: Any | None = None, real_samples: Any | None = None, value_range: Sequence[float] = (0, 1),
                  with_decision_map: bool = False, quality_name: str | None = None,
-                 quality_threshold: float | None = None, higher_is_better: bool = True, title: str | None = None,
-                 max_images: int = 36) -> None:
+                 quality_threshold: float | None = None, higher_is_better: bool = True, title: str | None = None) -> None:
         self.loss_keys, self.accuracy_keys = list(loss_keys), list(accuracy_keys)
         self.value_range = checks.value_range(value_range)
-        self.max_images = max_images
         self.kind = None if samples is None else sample_kind(samples)
         self.real = None
         if self.kind == "points" and real_samples is not None:
@@ -188,7 +190,7 @@ class Dashboard:
 
     def _image_grid(self, samples: np.ndarray) -> np.ndarray:
         padding = 2 if min(np.shape(samples)[1:3]) >= 16 else 1
-        return plots.images_to_grid(samples[: self.max_images], value_range=self.value_range, padding=padding,
+        return plots.images_to_grid(samples[:MAX_IMAGES], value_range=self.value_range, padding=padding,
                                     pad_value=plots.SEPARATOR_GREY)
 
     def _set_extent(self, extent: tuple[float, float, float, float]) -> None:

@@ -42,40 +42,38 @@ NON_FINITE = "non_finite"
 
 SUGGESTIONS = {
     CONVERGENCE_FAILURE: (
-        "Slow the discriminator down: lower its learning rate (halve it), or take two generator "
-        "steps per discriminator step.",
-        "Soft labels: train D towards 0.9 (or a random 0.7-1.0) for real and 0.0-0.3 for fake "
-        "instead of exactly 1 and 0.",
+        "Slow the discriminator down: lower its learning rate (halve it), or take two generator steps per "
+        "discriminator step.",
+        "Soft labels: train D towards 0.9 (or a random 0.7-1.0) for real and 0.0-0.3 for fake instead of exactly 1 "
+        "and 0.",
         "Dropout (0.3-0.5) after D's hidden layers.",
         "LeakyReLU (slope 0.2) instead of ReLU in D; AveragePooling instead of MaxPooling.",
         "Scale the real data to [-1, 1] and end the generator with tanh.",
         "A smaller discriminator (fewer units or layers).",
     ),
     MODE_COLLAPSE: (
-        "Soft labels and dropout in D (the GAN hacks): a D that is too sure lets G settle on "
-        "one answer that works.",
+        "Soft labels and dropout in D (the GAN hacks): a D that is too sure lets G settle on one answer that works.",
         "Lower the generator's learning rate, or use a larger batch.",
         "Change the architecture: batch normalization in G, LeakyReLU in D.",
         "A Wasserstein loss with gradient penalty (WGAN-GP, notebook 08) collapses far less.",
         "Start again from an earlier checkpoint or another seed (fresh_start=True).",
     ),
     NO_PROGRESS: (
-        "Check that each optimizer updates its own model: D's gradients go to "
-        "discriminator.trainable_variables, G's to generator.trainable_variables.",
-        "Check the learning rates: Adam(2e-4, beta_1=0.5) is a good start for GANs; 0 or 1e-7 "
-        "moves nothing.",
-        "If D's accuracy sits at 50% on both real and fake, D learns nothing: give it more "
-        "units or a higher learning rate.",
+        "Check that each optimizer updates its own model: D's gradients go to discriminator.trainable_variables, G's "
+        "to generator.trainable_variables.",
+        "Check the learning rates: Adam(2e-4, beta_1=0.5) is a good start for GANs; 0 or 1e-7 moves nothing.",
+        "If D's accuracy sits at 50% on both real and fake, D learns nothing: give it more units or a higher "
+        "learning rate.",
         "Train longer only if the samples still change from check to check.",
     ),
     NON_FINITE: (
         "Lower the learning rates (ten times smaller).",
         "Clip the gradients: e.g. keras.optimizers.Adam(2e-4, clipnorm=1.0).",
         "Check the real data: no NaN, scaled to [-1, 1] (or [0, 1]).",
-        "Take logs safely: BinaryCrossentropy(from_logits=True) with a linear last layer in D, "
-        "or log(p + 1e-7) in a hand-written loss.",
-        "The last checkpoint before the NaN is still good: fix the cause and rerun the "
-        "training cell, or pass fresh_start=True.",
+        "Take logs safely: BinaryCrossentropy(from_logits=True) with a linear last layer in D, or log(p + 1e-7) in a "
+        "hand-written loss.",
+        "The last checkpoint before the NaN is still good: fix the cause and rerun the training cell, or pass "
+        "fresh_start=True.",
     ),
 }
 
@@ -237,19 +235,18 @@ def diversity_ratio(generated: Any, real: Any) -> float:
     return mean_pairwise_distance(generated_rows) / real_spread
 
 
-def _collapse(ratio: float, threshold: float, step: int | None) -> Finding:
+def _collapse(ratio: float, step: int | None) -> Finding:
     details = (
         f"The generated samples are much less varied than the real data: on average they are {ratio:.0%} as "
-        f"far apart from each other as real samples are (below {threshold:.0%} is suspicious). "
+        f"far apart from each other as real samples are (below {COLLAPSE_THRESHOLD:.0%} is suspicious). "
         "The generator has found a few outputs that fool D and keeps making them, whatever the noise."
     )
     return Finding(MODE_COLLAPSE, "Mode collapse: the generator makes (nearly) the same thing every time", details,
-                   SUGGESTIONS[MODE_COLLAPSE], step, {"diversity_ratio": float(ratio), "threshold": float(threshold)})
+                   SUGGESTIONS[MODE_COLLAPSE], step, {"diversity_ratio": float(ratio), "threshold": COLLAPSE_THRESHOLD})
 
 
-def detect_mode_collapse(generated: Any, real: Any, *, threshold: float = COLLAPSE_THRESHOLD,
-                         step: int | None = None) -> Finding | None:
-    """Flag generated samples far less varied than real ones: a diversity ratio below ``threshold``.
+def detect_mode_collapse(generated: Any, real: Any, *, step: int | None = None) -> Finding | None:
+    """Flag generated samples far less varied than real ones: a diversity ratio below :data:`COLLAPSE_THRESHOLD`.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -259,10 +256,8 @@ def detect_mode_collapse(generated: Any, real: Any, *, threshold: float = COLLAP
         >>> detect_mode_collapse(real[:32], real[32:]) is None
         True
     """
-    if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be between 0 and 1, got {threshold}.")
     ratio = diversity_ratio(generated, real)
-    return None if ratio >= threshold else _collapse(ratio, threshold, step)
+    return None if ratio >= COLLAPSE_THRESHOLD else _collapse(ratio, step)
 
 
 def sample_change(previous: Any, current: Any, real: Any | None = None) -> float:
@@ -381,7 +376,7 @@ def new_findings(history: Mapping[str, Any], *, step: int, reported: Collection[
         found.append(detect_convergence_failure(history))
     diversity = list(history.get("diversity", []))[-2:]
     if MODE_COLLAPSE not in reported and len(diversity) == 2 and max(diversity) < COLLAPSE_THRESHOLD:
-        found.append(_collapse(diversity[-1], COLLAPSE_THRESHOLD, step))
+        found.append(_collapse(diversity[-1], step))
     if NO_PROGRESS not in reported:
         found.append(detect_no_progress(history, quality_threshold=quality_threshold, higher_is_better=higher_is_better))
     return [finding for finding in found if finding is not None]

@@ -1,16 +1,21 @@
-"""Where the notebook runs: Colab or not, GPU or CPU, versions, headless or interactive."""
+"""Where the notebook runs (Colab or not, GPU or CPU, versions, headless or not) and the setup cell's one call,
+:func:`start_notebook`: silence, seed, report, start the clock."""
 
 from __future__ import annotations
 
 import logging
 import os
 import platform
+import re
 import sys
+import time
 import warnings
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from course_utils import config
+from course_utils import checks, config
 
 HEADLESS_VARIABLE = "COURSE_HEADLESS"
 
@@ -160,20 +165,10 @@ def environment_report() -> dict[str, Any]:
         ['colab', 'data_dir', 'device']
     """
     silence_tensorflow()
-    return {
-        "python": platform.python_version(),
-        "tensorflow": _version("tensorflow"),
-        "keras": _version("keras"),
-        "numpy": _version("numpy"),
-        "matplotlib": _version("matplotlib"),
-        "ipywidgets": _version("ipywidgets"),
-        "gpu": bool(gpu_names()),
-        "device": device_description(),
-        "colab": in_colab(),
-        "mode": config.mode(),
-        "data_dir": str(config.data_dir()),
-        "results_dir": str(config.results_dir()),
-    }
+    versions = {name: _version(name) for name in ("tensorflow", "keras", "numpy", "matplotlib", "ipywidgets")}
+    return {"python": platform.python_version(), **versions, "gpu": bool(gpu_names()), "device": device_description(),
+            "colab": in_colab(), "mode": config.mode(), "data_dir": str(config.data_dir()),
+            "results_dir": str(config.results_dir())}
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -187,3 +182,70 @@ def format_report(report: dict[str, Any]) -> str:
     width = max(len(key) for key in report)
     shown = {key: ("yes" if value else "no") if isinstance(value, bool) else value for key, value in report.items()}
     return "\n".join(f"{key.ljust(width)}  {value}" for key, value in shown.items())
+
+
+NOTEBOOK_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
+
+
+@dataclass
+class NotebookSession:
+    """What :func:`start_notebook` set up; quality checks read the name and the clock."""
+
+    notebook: str
+    seed: int
+    mode: str
+    data_dir: Path
+    results_dir: Path
+    started: float = field(default_factory=time.perf_counter)
+
+    def elapsed(self) -> float:
+        """Seconds since the setup cell ran."""
+        return time.perf_counter() - self.started
+
+
+_current: NotebookSession | None = None
+
+
+def current_session() -> NotebookSession | None:
+    """Return the session started by :func:`start_notebook`, if any.
+
+    Example:
+        >>> current_session() is None or current_session().notebook != ""
+        True
+    """
+    return _current
+
+
+def start_notebook(notebook: str, seed: int | None = None, report: bool = True) -> NotebookSession:
+    """Prepare a notebook: quiet TensorFlow, seed everything, print the environment report.
+
+    Args:
+        notebook: the notebook's name without extension, e.g. ``"01_sin_gan"``.
+        seed: one seed for Python, NumPy and TensorFlow/Keras (``keras.utils.set_random_seed``), from 0
+            to 2**32 - 1; by default ``COURSE_SEED`` (42 when it is not set), so a whole course can be
+            rerun on another seed.
+        report: print the environment report (Python, TensorFlow, Keras, GPU, Colab, mode).
+
+    Raises:
+        ValueError: for a name that is not ``NN_words`` or an unusable setting.
+
+    Example:
+        >>> session = start_notebook("00_start_here", seed=1, report=False)
+        >>> session.notebook, session.seed
+        ('00_start_here', 1)
+    """
+    global _current
+    if not isinstance(notebook, str) or not NOTEBOOK_NAME.match(notebook):
+        raise ValueError(f"notebook must be the notebook's file name without '.ipynb', like '01_sin_gan'; got {notebook!r}.")
+    seed = config.seed() if seed is None else checks.whole_number(seed, "seed", minimum=0)
+    if seed >= 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed}.")
+    silence_tensorflow()
+    mode = config.mode()
+    import keras  # noqa: PLC0415 - imported late so `import course_utils` stays light
+
+    keras.utils.set_random_seed(seed)
+    _current = NotebookSession(notebook, seed, mode, config.data_dir(), config.results_dir())
+    if report:
+        print(format_report({"notebook": notebook, **environment_report(), "seed": seed}))
+    return _current

@@ -54,14 +54,7 @@ class ExerciseCheck:
         if not bool(condition):
             raise NotYet(message, hint)
 
-    def close(
-        self,
-        actual: Any,
-        expected: Any,
-        message: str,
-        hint: str | None = None,
-        tolerance: float = 1e-4,
-    ) -> None:
+    def close(self, actual: Any, expected: Any, message: str, hint: str | None = None, tolerance: float = 1e-4) -> None:
         """Expect numbers or arrays to match within ``tolerance`` (absolute and relative)."""
         try:
             actual_array = np.asarray(actual, dtype="float64")
@@ -69,9 +62,7 @@ class ExerciseCheck:
         except (TypeError, ValueError):
             raise NotYet(f"{message} (got {actual!r}, which is not a number or array)", hint) from None
         if actual_array.shape != expected_array.shape:
-            raise NotYet(
-                f"{message} (expected shape {expected_array.shape}, got {actual_array.shape})", hint
-            )
+            raise NotYet(f"{message} (expected shape {expected_array.shape}, got {actual_array.shape})", hint)
         if not np.allclose(actual_array, expected_array, atol=tolerance, rtol=tolerance):
             shown = actual_array if actual_array.size <= 8 else f"an array of shape {actual_array.shape}"
             raise NotYet(f"{message} (got {shown}, expected {expected_array if expected_array.size <= 8 else 'something else'})", hint)
@@ -79,10 +70,7 @@ class ExerciseCheck:
     def shape(self, array: Any, expected_shape: tuple[int | None, ...], what: str) -> None:
         """Expect ``array`` to have ``expected_shape`` (``None`` matches any size)."""
         actual = tuple(np.shape(array))
-        matches = len(actual) == len(expected_shape) and all(
-            e is None or a == e for a, e in zip(actual, expected_shape)
-        )
-        if not matches:
+        if len(actual) != len(expected_shape) or any(e is not None and a != e for a, e in zip(actual, expected_shape)):
             raise NotYet(f"{what} should have shape {expected_shape}, but it has shape {actual}.")
 
 
@@ -103,32 +91,26 @@ class exercise:  # noqa: N801 - used like a function in a `with` statement
     def __enter__(self) -> ExerciseCheck:
         return self.check
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
         title = self.check.title
         if exc_type is None:
             self.check.passed = True
             print(f"✅ {title} — well done!")
             return False
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not the student's answer
+            return False
+        hint = exc.hint if isinstance(exc, NotYet) else None
         if isinstance(exc, NotYet):
-            message, hint = exc.message, exc.hint
+            message = exc.message
         elif isinstance(exc, NotImplementedError):
-            message = "the exercise cell still raises NotImplementedError: replace the `# YOUR CODE HERE` line with your code and run that cell again."
-            hint = None
+            message = ("the exercise cell still raises NotImplementedError: replace the `# YOUR CODE HERE` line with your "
+                       "code and run that cell again.")
         elif isinstance(exc, NameError):
             message = f"{exc}. Did you run the exercise cell above (and the cells before it)?"
-            hint = None
-        elif isinstance(exc, KeyboardInterrupt) or not isinstance(exc, Exception):
-            return False
         else:
             frame = traceback.extract_tb(tb)[-1] if tb is not None else None
             where = f" (line {frame.lineno})" if frame is not None else ""
             message = f"your code raised {exc_type.__name__}: {exc}{where}"
-            hint = None
         self.check.passed = False
         self.check.message = message
         print(f"❌ {title} — not yet: {message}")

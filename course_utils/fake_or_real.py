@@ -3,14 +3,6 @@
 Plumbing only (the lesson of notebook 07 is how to evaluate a GAN). The widget uses core
 ipywidgets (``Button``, ``HTML``, ``Image``, ``HBox``/``VBox``), so it works with ipywidgets
 7.7.1 (Colab) and 8.x. Headless (tests, ``build execute``) nobody can click: answer from code.
-
-Example:
-    >>> import numpy as np
-    >>> rounds = make_rounds(np.ones((3, 8, 8, 3)) * 0.8, np.zeros((3, 8, 8, 3)), rounds=4, seed=0,
-    ...                      discriminator=lambda images: images.mean(axis=(1, 2, 3)))
-    >>> summary = FakeOrRealGame(rounds).play_automatically(lambda image: True)
-    >>> summary["answered"], summary["player_correct"], summary["discriminator_correct"]
-    (4, 2, 4)
 """
 
 from __future__ import annotations
@@ -32,6 +24,7 @@ __all__ = ["FakeOrRealGame", "GameOverError", "Round", "make_rounds"]
 DECISION_THRESHOLD = 0.5
 """The discriminator says "real" when its probability of real is above this."""
 THUMBNAIL_PIXELS = 48
+IMAGE_PIXELS = 192  # how wide the image of the current round is shown (enlarged without smoothing)
 RIGHT_COLOUR = "#1b5e20"
 WRONG_COLOUR = "#b71c1c"
 
@@ -82,14 +75,10 @@ def make_rounds(
 ) -> list[Round]:
     """Draw a shuffled game: half real images, half generated ones, with D's verdict on each.
 
-    Args:
-        real_images: real images, ``(N, H, W, C)`` (or ``(N, H, W)``) in ``value_range``.
-        fake_images: generated images of the same size, in ``value_range``.
-        rounds: images in the game (real ones get the extra round when it is odd).
-        discriminator: a function from a batch of images in ``value_range`` (as D was trained)
-            to its probability of real per image; ``None`` to play alone.
-        value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
-        seed: which images are drawn and in which order (``None``: a fresh game every time).
+    Real and generated images are ``(N, H, W[, C])`` of one size, in ``value_range``; real ones get
+    the extra round when ``rounds`` is odd. ``discriminator`` maps a batch of images (as given) to
+    its probability of real per image (``None``: play alone); ``seed`` picks the images and their
+    order (``None``: a fresh game every time).
 
     Example:
         >>> rounds = make_rounds(np.ones((5, 4, 4, 3)), np.zeros((5, 4, 4, 3)), rounds=3, seed=1)
@@ -135,10 +124,7 @@ def _verdict(says_real: bool, correct: bool) -> str:
 class FakeOrRealGame:
     """A game of "real or fake?" between the player and the discriminator, on the same images.
 
-    Args:
-        rounds: the rounds, from :func:`make_rounds`.
-        image_pixels: how wide the image is shown (enlarged without smoothing).
-        title: the heading over the game.
+    ``rounds`` come from :func:`make_rounds`; ``title`` is the heading over the game.
 
     Example:
         >>> rounds = make_rounds(np.ones((2, 4, 4, 3)), np.zeros((2, 4, 4, 3)), rounds=2, seed=0)
@@ -147,11 +133,10 @@ class FakeOrRealGame:
         (True, False)
     """
 
-    def __init__(self, rounds: Sequence[Round], *, image_pixels: int = 192, title: str = "Fake or real?") -> None:
+    def __init__(self, rounds: Sequence[Round], *, title: str = "Fake or real?") -> None:
         self.rounds = list(rounds)
         if not self.rounds or not all(isinstance(item, Round) for item in self.rounds):
             raise ValueError("A game needs at least one Round: make them with make_rounds(real, fake).")
-        self.image_pixels = checks.whole_number(image_pixels, "image_pixels", minimum=16)
         self.title = title
         self.answers: list[bool] = []
         """The player's answers so far, ``True`` for "real"."""
@@ -306,7 +291,7 @@ class FakeOrRealGame:
                 "fake": widgets.Button(description="Fake", button_style="danger", icon="times", layout=size),
                 "again": widgets.Button(description="Play again", layout=widgets.Layout(width="120px")),
                 "progress": widgets.HTML(),
-                "image": widgets.Image(format="png", width=self.image_pixels, height=self.image_pixels),
+                "image": widgets.Image(format="png", width=IMAGE_PIXELS, height=IMAGE_PIXELS),
                 "report": widgets.HTML(),
             }
             parts["real"].on_click(lambda _: self.finished or self.answer(True))
@@ -326,7 +311,7 @@ class FakeOrRealGame:
         where = "Game over: all" if current is None else f"image {len(self.answers) + 1} of"
         parts["progress"].value = f"<h3 style='margin:0'>{html.escape(self.title)}</h3>{where} {len(self.rounds)} images"
         if current is not None:
-            parts["image"].value = image_png(current.image, self.image_pixels)
+            parts["image"].value = image_png(current.image, IMAGE_PIXELS)
         parts["image"].layout.display = None if current is not None else "none"
         parts["real"].disabled = parts["fake"].disabled = current is None
         parts["again"].layout.display = "none" if current is not None else None

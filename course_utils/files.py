@@ -11,11 +11,9 @@ from pathlib import Path
 
 @contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Give a temporary file beside ``path``; it replaces ``path`` only if the block succeeds.
+    """Give a temporary file beside ``path`` (same folder and suffix); it replaces ``path`` only if the block succeeds.
 
-    The temporary file has the same suffix as ``path`` (some writers pick the format from it)
-    and lives in the same folder, so the final ``os.replace`` is atomic. On any error, or an
-    interrupt, the temporary file is removed and ``path`` keeps its old content.
+    On any error or interrupt the temporary file is removed and ``path`` keeps its old content.
 
     Example:
         >>> import tempfile

@@ -5,14 +5,6 @@ picks the class of a conditional generator. Every change calls the generator onc
 the bytes of one ``ipywidgets.Image`` (no matplotlib), so a redraw takes a few milliseconds plus
 the generator call. Core widgets only, the same in ipywidgets 7.7 (Colab) and 8. Headless, call
 :meth:`LatentExplorer.update` (or set a slider's ``value``) yourself.
-
-Example:
-    >>> import numpy as np
-    >>> render = lambda z, label: np.tanh(z[:, :3].reshape(-1, 1, 1, 3) * np.ones((1, 8, 8, 3)))
-    >>> explorer = LatentExplorer(render, base_noise=np.zeros(4), directions=np.eye(4)[:2])
-    >>> explorer.sliders[0].value = 1.0
-    >>> explorer.last_image.shape
-    (8, 8, 3)
 """
 
 from __future__ import annotations
@@ -25,6 +17,9 @@ import numpy as np
 
 from course_utils.checks import InputError
 from course_utils.plots import image_png
+
+SLIDER_RANGE = 3.0  # each slider moves from -3 to 3 along its direction
+DISPLAY_PIXELS = 256  # width of the shown image on screen
 
 
 def orthonormal_rows(directions: Any) -> np.ndarray:
@@ -52,18 +47,12 @@ def orthonormal_rows(directions: Any) -> np.ndarray:
 class LatentExplorer:
     """Sliders over latent directions (and a class menu) that redraw one generated image live.
 
-    Args:
-        render: ``render(noise, label)`` returns the generator's output for one noise vector
-            ``(1, D)``, shape ``(1, H, W, C)``; ``label`` is ``None`` without a class menu, else
-            the index chosen in it. Make it fast: ``generator(noise, training=False)``.
-        base_noise: the starting noise vector, shape ``(D,)``.
-        directions: ``(K, D)``, one latent direction per slider (made orthonormal here).
-        class_names: names for the class menu of a conditional generator; ``None``: no menu.
-        slider_range: each slider runs from ``-slider_range`` to ``+slider_range``.
-        value_range: the range of the generator's output (``(-1, 1)`` for tanh).
-        new_noise: returns a fresh base noise vector for the "new sample" button; ``None``: no button.
-        direction_names: a label per slider (default "direction 1", ...).
-        display_pixels: width of the shown image in screen pixels.
+    ``render(noise, label)`` returns the generator's output in [-1, 1] (tanh) for one noise vector
+    ``(1, D)``, shape ``(1, H, W, C)``; ``label`` is the index chosen in the class menu (``None``
+    without ``class_names``). ``base_noise`` ``(D,)`` is the starting point, ``directions``
+    ``(K, D)`` one latent direction per slider (made orthonormal here); each slider runs from -3
+    to 3. ``new_noise`` returns a fresh base noise vector for the "new sample" button (``None``: no
+    button).
 
     Example:
         >>> render = lambda z, label: np.zeros((1, 8, 8, 3)) + (label or 0) / 4
@@ -73,19 +62,8 @@ class LatentExplorer:
         0.25
     """
 
-    def __init__(
-        self,
-        render: Callable[[np.ndarray, int | None], Any],
-        base_noise: Any,
-        directions: Any,
-        *,
-        class_names: Sequence[str] | None = None,
-        slider_range: float = 3.0,
-        value_range: Sequence[float] = (-1, 1),
-        new_noise: Callable[[], Any] | None = None,
-        direction_names: Sequence[str] | None = None,
-        display_pixels: int = 256,
-    ) -> None:
+    def __init__(self, render: Callable[[np.ndarray, int | None], Any], base_noise: Any, directions: Any, *,
+                 class_names: Sequence[str] | None = None, new_noise: Callable[[], Any] | None = None) -> None:
         import ipywidgets as widgets
 
         base = np.asarray(base_noise, dtype=np.float32).reshape(-1)
@@ -94,31 +72,22 @@ class LatentExplorer:
             raise InputError(
                 f"each direction needs as many numbers as the noise vector ({base.shape[0]}), got {rows.shape[1]}."
             )
-        if not slider_range > 0:
-            raise InputError(f"slider_range must be positive, got {slider_range}.")
-        if direction_names is not None and len(direction_names) != len(rows):
-            raise InputError(f"got {len(direction_names)} direction names for {len(rows)} directions.")
         if class_names is not None and len(class_names) == 0:
             raise InputError("class_names is empty: pass None for no class menu.")
-        self.render = render
-        self.base_noise = base
-        self.directions = rows
-        self.value_range = (float(value_range[0]), float(value_range[1]))
-        self.display_pixels = int(display_pixels)
-        self.new_noise = new_noise
+        self.render, self.base_noise, self.directions, self.new_noise = render, base, rows, new_noise
         self.redraw_seconds: list[float] = []
         self.last_image: np.ndarray | None = None
         style = {"description_width": "initial"}
         self.sliders = [
-            widgets.FloatSlider(value=0.0, min=-slider_range, max=slider_range, step=0.1, description=name,
-                                continuous_update=True, readout_format=".1f", style=style)
-            for name in direction_names or [f"direction {index + 1}" for index in range(len(rows))]
+            widgets.FloatSlider(value=0.0, min=-SLIDER_RANGE, max=SLIDER_RANGE, step=0.1, readout_format=".1f",
+                                description=f"direction {index + 1}", continuous_update=True, style=style)
+            for index in range(len(rows))
         ]
         self.class_menu = None
         if class_names is not None:
             self.class_menu = widgets.Dropdown(options=[(name, index) for index, name in enumerate(class_names)],
                                                value=0, description="class", style=style)
-        self.image = widgets.Image(format="png", width=self.display_pixels)
+        self.image = widgets.Image(format="png", width=DISPLAY_PIXELS)
         self.timing = widgets.HTML(value="")
         menu = [self.class_menu] if self.class_menu is not None else []
         controls: list[Any] = [*menu, *self.sliders]
@@ -166,7 +135,7 @@ class LatentExplorer:
         if images.ndim != 4 or images.shape[0] != 1:
             raise InputError(f"render must return one image as (1, H, W, C), got shape {images.shape}.")
         self.last_image = images[0]
-        self.image.value = image_png(self.last_image, self.display_pixels, self.value_range)
+        self.image.value = image_png(self.last_image, DISPLAY_PIXELS, (-1, 1))
         seconds = time.perf_counter() - start
         self.redraw_seconds.append(seconds)
         self.timing.value = f"<small>redraw: {seconds * 1000:.0f} ms</small>"

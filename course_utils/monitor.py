@@ -10,7 +10,8 @@ checkpoint) and ``monitor.update(step, d_loss=..., g_loss=...)`` takes each step
 Every ``every`` steps it redraws one dashboard in place (or prints a line when headless), keeps
 an animation frame and runs the diagnostics; a NaN loss stops training with what to try. With a
 :class:`Quality` it remembers when the quality first reached its threshold; with a
-:class:`~course_utils.checkpoints.TrainingCheckpoint` a rerun continues where training stopped.
+:class:`~course_utils.checkpoints.TrainingCheckpoint` a rerun of the loop continues where
+training stopped (with ``fit()``, Keras' own ``keras.callbacks.BackupAndRestore`` does that).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from IPython import get_ipython
 from IPython.display import Image, display
 
 from course_utils import checks, environment, plots
-from course_utils.animation import Frame, sample_kind
-from course_utils.checkpoints import RestoredState, TrainingCheckpoint
-from course_utils.dashboard import Dashboard
+from course_utils.animation import Frame
+from course_utils.checkpoints import TrainingCheckpoint
+from course_utils.dashboard import Dashboard, sample_kind
 from course_utils.diagnostics import NonFiniteLossError, detect_non_finite, diversity_ratio, new_findings, sample_change
-from course_utils.progress import clock_and_eta, progress
+from course_utils.progress import progress
 
 PER_CHECK = ("check_step", "diversity", "sample_change", "quality_step", "quality")
 MAX_FRAMES = 60  # older frames are thinned evenly beyond this
@@ -73,7 +74,7 @@ class TrainingMonitor(keras.callbacks.Callback):
         decision_fn: D's probability of "real" for a batch of 2-D points (a map behind them).
         value_range: the images' value range, ``(0, 1)`` or ``(-1, 1)``.
         quality: the notebook's quality measure (a :class:`Quality`).
-        checkpoint: save every N steps and continue from the last save.
+        checkpoint: save every N steps and continue from the last save (in a loop over :meth:`steps`).
         diagnose: run the diagnostics (mode collapse, convergence failure, no progress).
         title: a title for the dashboard.
 
@@ -112,7 +113,6 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.real_samples = None if real_samples is None else np.asarray(real_samples)
         self.checkpoint, self.diagnose, self.title = checkpoint, bool(diagnose), title
         self.headless = environment.is_headless()
-        self._restored: RestoredState | None = None
         self._reset(0)
 
     def _reset(self, first_step: int) -> None:
@@ -120,18 +120,17 @@ class TrainingMonitor(keras.callbacks.Callback):
         self.frames, self.findings = [], []  # Frames; Findings
         self.first_pass_step = self.first_pass_seconds = None
         self._seconds_before, self._bar, self._dashboard, self._display, self._started = 0.0, None, None, None, None
-        self._samples = self._previous = self._epoch = self._last_draw = self._shown_step = None
+        self._samples = self._previous = self._last_draw = self._shown_step = None
         self._checks, self._frame_stride, self._finished, self._in_fit = 0, 1, False, False
         self._next_step = self._first_step = self._saved_step = self._epoch_first_step = first_step
 
     def _begin(self, first_step: int, restore: bool = True) -> int:
         """Start a training session (restoring the checkpoint); return the first step to run."""
-        restored = self._restore() if restore else None
-        self._restored = None
+        restored = self.checkpoint.restore() if restore and self.checkpoint is not None else None
         self._reset(first_step if restored is None else restored.step)
         if restored is not None:
             self.history, extra = {"step": [], **restored.history}, restored.extra
-            self._seconds_before, self._epoch = float(extra.get("seconds", 0.0)), restored.epoch
+            self._seconds_before = float(extra.get("seconds", 0.0))
             self.first_pass_step, self.first_pass_seconds = extra.get("first_pass_step"), extra.get("first_pass_seconds")
         first_step, total = self._next_step, self.total_steps
         self._warmup = int(0.2 * total) if total else 3 * self.every  # no verdicts (but NaN) before this step
@@ -143,22 +142,6 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._bar = progress(total=total, initial=first_step, description=self.title or "training")
         self._started = time.perf_counter()
         return first_step
-
-    def _restore(self) -> RestoredState | None:
-        if self._restored is None and self.checkpoint is not None:
-            self._restored = self.checkpoint.restore()
-        return self._restored
-
-    def initial_epoch(self) -> int:
-        """Restore the checkpoint (if any) and return the epoch to continue from:
-        ``fit(..., initial_epoch=monitor.initial_epoch(), callbacks=[monitor])``.
-
-        Example:
-            >>> TrainingMonitor(every=10).initial_epoch()
-            0
-        """
-        restored = self._restore()
-        return 0 if restored is None else int(restored.epoch or 0)
 
     @property
     def elapsed_seconds(self) -> float:
@@ -220,7 +203,7 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._measure_quality(done)
         if done % self.every == 0 or last:
             self._check(done, last)
-        if self.checkpoint is not None and not self._in_fit and self.checkpoint.due(done):
+        if self.checkpoint is not None and self.checkpoint.due(done):
             self._save(done)
 
     def _measure_quality(self, done: int) -> None:
@@ -279,8 +262,12 @@ class TrainingMonitor(keras.callbacks.Callback):
         self._checks += 1
 
     def _timing(self, done: int) -> str:
-        session_seconds = time.perf_counter() - self._started
-        return clock_and_eta(self.elapsed_seconds, session_seconds, done - self._first_step, done, self.total_steps)
+        """The training time so far and, with a known total, the time left at this session's pace."""
+        text, session_steps = _clock(self.elapsed_seconds), done - self._first_step
+        if self.total_steps and session_steps > 0:
+            left = (time.perf_counter() - self._started) / session_steps * max(self.total_steps - done, 0)
+            text += f", ETA {_clock(left)}"
+        return text
 
     def _text_line(self, done: int) -> str:
         means = []
@@ -334,14 +321,14 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._samples = self._current_samples()
         return self._render(self._next_step)
 
-    def _save(self, done: int, epoch: int | None = None) -> None:
+    def _save(self, done: int) -> None:
         if self._saved_step != done:
-            self.checkpoint.save(done, history=self.history, epoch=epoch, extra={
+            self.checkpoint.save(done, history=self.history, extra={
                 "seconds": round(self.elapsed_seconds, 3), "first_pass_step": self.first_pass_step,
                 "first_pass_seconds": self.first_pass_seconds})
             self._saved_step = done
 
-    def finish(self, epoch: int | None = None) -> None:
+    def finish(self) -> None:
         """End the session (last checkpoint, final dashboard, a summary); :meth:`steps` and ``fit()``
         call it, call it yourself after a plain loop. Safe to call twice.
 
@@ -358,7 +345,7 @@ class TrainingMonitor(keras.callbacks.Callback):
             self._bar.close()
         if self.history["step"]:
             if self.checkpoint is not None and done > 0:
-                self._save(done, epoch)
+                self._save(done)
             if not self.headless and self._shown_step != done:
                 self._show(self.dashboard_png())
             elif self.headless and getattr(get_ipython(), "kernel", None) is not None:  # e.g. build execute
@@ -374,26 +361,26 @@ class TrainingMonitor(keras.callbacks.Callback):
         print(summary + ".", flush=True)
 
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+        if self.checkpoint is not None:
+            raise ValueError("The monitor's checkpoints work in a hand-written loop (for step in monitor.steps()); "
+                             "with fit(), pass keras.callbacks.BackupAndRestore(folder) to fit() instead.")
         if self.total_steps is None and (self.params or {}).get("epochs") and self.params.get("steps"):
             self.total_steps = int(self.params["epochs"]) * int(self.params["steps"])
         self._begin(0)
         self._in_fit = True
 
     def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        if self.checkpoint is not None and self._next_step == self._first_step and epoch != (self._epoch or 0):
-            raise ValueError(f"fit() starts at epoch {epoch} but the checkpoint continues from epoch {self._epoch or 0}: "
-                             "pass initial_epoch=monitor.initial_epoch() to fit().")
         self._epoch_first_step = self._next_step
 
     def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
         self.update(self._epoch_first_step + int(batch), **{k: v for k, v in (logs or {}).items() if np.size(v) == 1})
 
-    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        self._epoch = epoch + 1
-        if self.checkpoint is not None and self._next_step - self._saved_step >= self.checkpoint.every:
-            self._save(self._next_step, epoch=epoch + 1)
-
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
-        self.finish(epoch=self._epoch)
+        self.finish()
         self._in_fit = False
 
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(max(0, int(round(seconds))), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_utils import checks
+from course_utils.diagnostics import ACCURACY_KEYS, LOSS_KEYS
 
 REAL_COLOUR = "#303030"
 FAKE_COLOUR = "#f07f13"
@@ -32,6 +33,7 @@ HEALTHY_BAND = (0.7, 0.9)
 """D accuracy the lecture calls healthy: "about 80% for both" real and fake."""
 DECISION_COLOURMAP = "RdBu"
 """D's output P(real): red where D says fake, blue where it says real."""
+MAP_RESOLUTION = 100  # grid points a side of plot_decision_map's map
 
 VALUE_RANGE_SLACK = 0.05
 """Share of the range's width images may overshoot it (then clipped); beyond, it is the wrong range."""
@@ -39,8 +41,6 @@ SEPARATOR_GREY = 0.55
 """Grey of the lines between tiles in the dashboard and animations (white would merge with white strokes)."""
 MAX_GRID_IMAGES = 100
 
-LOSS_KEYS = ("d_loss", "g_loss")
-ACCURACY_KEYS = ("d_acc_real", "d_acc_fake")
 CURVE_LABELS = {"d_loss": "D loss", "g_loss": "G loss", "d_acc_real": "D accuracy on real", "d_acc_fake": "D accuracy on fake"}
 CURVE_COLOURS = {"d_loss": DISCRIMINATOR_COLOUR, "g_loss": GENERATOR_COLOUR, "d_acc_real": REAL_COLOUR, "d_acc_fake": FAKE_COLOUR}
 
@@ -263,15 +263,13 @@ def bucket_means(steps: np.ndarray, values: np.ndarray, max_points: int = 200) -
     return ends, means
 
 
-def plot_training_curves(
-    history: Any, *, loss_keys: Sequence[str] = LOSS_KEYS, accuracy_keys: Sequence[str] | None = ACCURACY_KEYS,
-    healthy_band: tuple[float, float] | None = HEALTHY_BAND, max_points: int = 200, title: str | None = None,
-) -> Figure:
+def plot_training_curves(history: Any, *, loss_keys: Sequence[str] = LOSS_KEYS,
+                         accuracy_keys: Sequence[str] | None = ACCURACY_KEYS, title: str | None = None) -> Figure:
     """Plot losses and (separately) D's accuracy on real and fake from a training history.
 
     ``history`` is ``monitor.history``, any dict of lists, or the ``History`` from ``fit()``.
-    Long curves are averaged over buckets of steps (at most ``max_points`` points); the
-    ``healthy_band`` of accuracy is shaded (``None``: not); ``accuracy_keys=None``: losses only.
+    Long curves are averaged over buckets of steps (at most 200 points); the accuracy panel
+    shades D's healthy band; ``accuracy_keys=None``: losses only.
 
     Example:
         >>> history = {"d_loss": [1.4, 1.3], "g_loss": [0.7, 0.8],
@@ -286,11 +284,10 @@ def plot_training_curves(
     panel_keys = [(loss_keys, "Losses", "best"), (accuracy_keys, "Discriminator accuracy", "lower left")]
     for axis, (keys, name, corner) in zip(axes[0], panel_keys):
         if name != "Losses":
-            if healthy_band is not None:
-                shade_healthy_band(axis, healthy_band)
+            shade_healthy_band(axis)
             axis.set_ylim(-0.02, 1.02)
         for key in keys:
-            axis.plot(*bucket_means(*series[key], max_points), label=CURVE_LABELS.get(key, key), color=CURVE_COLOURS.get(key))
+            axis.plot(*bucket_means(*series[key], 200), label=CURVE_LABELS.get(key, key), color=CURVE_COLOURS.get(key))
         axis.set_title(name)
         axis.set_xlabel("training step")
         axis.legend(loc=corner, fontsize=9)
@@ -301,7 +298,7 @@ def plot_training_curves(
     return figure
 
 
-def shade_healthy_band(axis: Axes, band: tuple[float, float] = HEALTHY_BAND) -> None:
+def shade_healthy_band(axis: Axes) -> None:
     """Shade D's healthy accuracy band (about 80%) on an accuracy axis.
 
     Example:
@@ -310,24 +307,8 @@ def shade_healthy_band(axis: Axes, band: tuple[float, float] = HEALTHY_BAND) -> 
         >>> len(axis.patches)
         1
     """
-    low, high = band
+    low, high = HEALTHY_BAND
     axis.axhspan(low, high, color="#2ca02c", alpha=0.15, linewidth=0, label=f"healthy ≈ {round(100 * (low + high) / 2)}%")
-
-
-def density_histogram(values: Any, bins: np.ndarray) -> np.ndarray:
-    """Return a histogram as a density over *all* the values.
-
-    Values outside the bins count in the total but are not drawn: a generator that puts half
-    its samples off the chart shows half the area (``np.histogram(density=True)`` would not).
-
-    Example:
-        >>> density_histogram([0.5, 0.5, 5.0, 5.0], np.array([0.0, 1.0, 2.0]))
-        array([0.5, 0. ])
-    """
-    array = np.asarray(values, dtype="float64").reshape(-1)
-    array = array[np.isfinite(array)]
-    counts, _ = np.histogram(array, bins=bins)
-    return counts / max(array.size, 1) / np.diff(bins)
 
 
 def decision_grid(
@@ -353,15 +334,13 @@ def decision_grid(
     return grid, (float(low[0]), float(high[0]), float(low[1]), float(high[1]))
 
 
-def plot_decision_map(
-    real: Any, generated: Any, decision_fn: Callable[[np.ndarray], Any] | None = None, *,
-    resolution: int = 100, title: str | None = None, ax: Axes | None = None,
-) -> Figure:
-    """Scatter real (dark) and generated (orange) 2-D points over D's decision map.
+def plot_decision_map(real: Any, generated: Any, decision_fn: Callable[[np.ndarray], Any] | None = None, *,
+                      title: str | None = None, ax: Axes | None = None) -> Figure:
+    """Scatter real (dark) and generated (orange) 2-D points over D's decision map (:data:`MAP_RESOLUTION` points a side).
 
     ``decision_fn`` maps grid points ``(K, 2)`` to D's probability of "real", e.g.
-    ``lambda points: discriminator(points)`` (call the model, not ``predict``); ``resolution``
-    is the grid points per side; ``ax`` an axis to draw into instead of a new figure.
+    ``lambda points: discriminator(points)`` (call the model, not ``predict``); ``ax`` is an axis
+    to draw into instead of a new figure.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -373,7 +352,7 @@ def plot_decision_map(
     real_points = checks.as_points(real, "real")
     fake_points = checks.as_points(generated, "generated")
     figure, ax = plt.subplots(figsize=(5.4, 4.2)) if ax is None else (ax.figure, ax)
-    grid, extent = decision_grid(np.concatenate([real_points, fake_points]), resolution=resolution)
+    grid, extent = decision_grid(np.concatenate([real_points, fake_points]), resolution=MAP_RESOLUTION)
     if decision_fn is not None:
         values = np.asarray(decision_fn(grid), dtype="float64").reshape(-1)
         if values.shape[0] != len(grid):
@@ -381,7 +360,7 @@ def plot_decision_map(
                 f"decision_fn returned {values.shape[0]} values for {len(grid)} points: it must "
                 "return D's probability of 'real' for each point, shape (N,) or (N, 1)."
             )
-        image = ax.imshow(values.reshape(resolution, resolution), extent=extent, origin="lower",
+        image = ax.imshow(values.reshape(MAP_RESOLUTION, MAP_RESOLUTION), extent=extent, origin="lower",
                           cmap=DECISION_COLOURMAP, vmin=0, vmax=1, aspect="auto", alpha=0.75)
         figure.colorbar(image, ax=ax, label="D(x) = P(real)", fraction=0.05, pad=0.02)
     ax.scatter(*real_points.T, s=6, color=REAL_COLOUR, label="real", linewidths=0)

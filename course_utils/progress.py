@@ -20,12 +20,8 @@ def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None,
              unit: str = "step", initial: int = 0) -> Any:
     """Wrap a loop in a progress bar that shows the items done, the speed and the time left.
 
-    Args:
-        iterable: what to loop over; ``None`` for a bar you advance yourself with ``bar.update(n)``.
-        total: how many items (by default ``len(iterable)``).
-        description: a few words shown before the bar.
-        unit: what one item is called ("step", "image", "batch").
-        initial: items already done (when training continues from a checkpoint).
+    ``iterable=None`` gives a bar you advance yourself (``bar.update(n)``); ``total`` defaults to
+    ``len(iterable)``, ``initial`` counts items already done (training continued from a checkpoint).
 
     Example:
         >>> bar = progress(total=10, description="training")
@@ -43,22 +39,3 @@ def progress(iterable: Iterable[Any] | None = None, *, total: int | None = None,
     from tqdm.auto import tqdm  # noqa: PLC0415
 
     return tqdm(iterable, **options)
-
-
-def clock_and_eta(elapsed: float, session_seconds: float, session_steps: int, done: int, total: int | None) -> str:
-    """Return the training time so far and, with a known total, the time left at this session's pace.
-
-    Example:
-        >>> clock_and_eta(75.0, 60.0, 100, 100, 400)
-        '1:15, ETA 3:00'
-    """
-    text = _clock(elapsed)
-    if total and session_steps > 0:
-        text += f", ETA {_clock(session_seconds / session_steps * max(total - done, 0))}"
-    return text
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(max(0, int(round(seconds))), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

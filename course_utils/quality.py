@@ -16,8 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from course_utils import config, environment
-from course_utils.session import current_session
+from course_utils import checks, config, environment
 
 RECORDS_FILE = "quality.jsonl"
 
@@ -46,9 +45,7 @@ class QualityRecord:
     bar: str | None = None
     margin: float | None = None
     relative_margin: float | None = None
-    timestamp: str = field(
-        default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    )
+    timestamp: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     details: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
@@ -56,33 +53,6 @@ class QualityRecord:
         relation = ">=" if self.higher_is_better else "<="
         return (f"{'PASS' if self.passed else 'FAIL'}  {self.metric} = {self.value:.4g}  "
                 f"(needs {relation} {self.threshold:.4g}, {self.mode} mode)")
-
-
-def _as_float(name: str, value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
-
-
-def load_records(path: Path | None = None) -> list[dict[str, Any]]:
-    """Read every record from a ``quality.jsonl`` file (default: the results folder's).
-
-    Example:
-        >>> isinstance(load_records(), list)
-        True
-    """
-    path = Path(path) if path is not None else config.results_dir() / RECORDS_FILE
-    if not path.exists():
-        return []
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}, line {number} is not JSON: {error}") from None
-    return records
 
 
 def _append_record(record: QualityRecord) -> Path:
@@ -109,19 +79,9 @@ def _show_banner(record: QualityRecord) -> None:
                  f"{html.escape(text)}</div>"))
 
 
-def quality_check(
-    metric: str,
-    value: float,
-    threshold: float,
-    higher_is_better: bool,
-    *,
-    steps: int | None = None,
-    notebook: str | None = None,
-    first_pass_step: int | None = None,
-    first_pass_seconds: float | None = None,
-    details: dict[str, Any] | None = None,
-    bar: str | None = None,
-) -> QualityRecord:
+def quality_check(metric: str, value: float, threshold: float, higher_is_better: bool, *, steps: int | None = None,
+                  notebook: str | None = None, first_pass_step: int | None = None, first_pass_seconds: float | None = None,
+                  details: dict[str, Any] | None = None, bar: str | None = None) -> QualityRecord:
     """Compare a quality measure with its threshold, show a banner and record the result.
 
     ``higher_is_better``: the value must be at least (else at most) the threshold; NaN always
@@ -139,13 +99,11 @@ def quality_check(
     """
     if not isinstance(metric, str) or not metric.strip():
         raise ValueError("metric must be a non-empty name, e.g. 'mean |y - sin x|'.")
-    value = _as_float("value", value)
-    threshold = _as_float("threshold", threshold)
+    value, threshold = checks.as_number(value, "value"), checks.as_number(threshold, "threshold")
     if math.isnan(threshold):
         raise ValueError("threshold must be a number, got NaN.")
-    if steps is not None and (isinstance(steps, bool) or int(steps) != steps or steps < 0):
-        raise ValueError(f"steps must be a non-negative whole number, got {steps!r}.")
-    session = current_session()
+    steps = None if steps is None else checks.whole_number(steps, "steps", minimum=0)
+    session = environment.current_session()
     name = notebook or (session.notebook if session else None)
     if not name:
         raise ValueError(
@@ -157,30 +115,16 @@ def quality_check(
         json.dumps(details)
     except (TypeError, ValueError) as error:
         raise ValueError(f"details must be JSON-serialisable: {error}") from None
-    passed = (value >= threshold) if higher_is_better else (value <= threshold)
-    passed = bool(passed and not math.isnan(value))
+    passed = bool((value >= threshold if higher_is_better else value <= threshold) and not math.isnan(value))
     margin = relative_margin = None
     if bar is not None and not math.isnan(value):
         registered = _registered_bar(bar)
-        margin = registered.margin_to_bar(value)
-        relative_margin = round(registered.relative_margin(value), 4)
+        margin, relative_margin = registered.margin_to_bar(value), round(registered.relative_margin(value), 4)
     record = QualityRecord(
-        notebook=name,
-        metric=metric,
-        value=value,
-        threshold=threshold,
-        higher_is_better=bool(higher_is_better),
-        passed=passed,
-        mode=config.mode(),
-        steps=None if steps is None else int(steps),
-        wall_seconds=None if session is None else round(session.elapsed(), 3),
-        device=environment.device_description(),
-        first_pass_step=first_pass_step,
-        first_pass_seconds=first_pass_seconds,
-        seed=None if session is None else session.seed,
-        bar=bar,
-        margin=margin,
-        relative_margin=relative_margin,
+        notebook=name, metric=metric, value=value, threshold=threshold, higher_is_better=bool(higher_is_better),
+        passed=passed, mode=config.mode(), steps=steps, wall_seconds=None if session is None else round(session.elapsed(), 3),
+        device=environment.device_description(), first_pass_step=first_pass_step, first_pass_seconds=first_pass_seconds,
+        seed=None if session is None else session.seed, bar=bar, margin=margin, relative_margin=relative_margin,
         details=details,
     )
     _append_record(record)

@@ -67,20 +67,11 @@ def _checked_answer(answer: int | Collection[int], count: int) -> int | frozense
 
 
 def reflect(question: str, options: Sequence[str], answer: int | Collection[int], explanation: str) -> object | None:
-    """Show a multiple-choice question whose buttons give immediate feedback.
+    """Show a multiple-choice question whose buttons give immediate feedback; return the widget (``None`` headless).
 
-    Args:
-        question: the question.
-        options: two or more possible answers.
-        answer: index of the right option, or a set of indices when several are right
-            (the student ticks all that apply and checks).
-        explanation: why it is right, shown once the student finds it.
-
-    Returns:
-        The widget (interactive) or ``None`` (headless).
-
-    Raises:
-        ValueError: for fewer than two options or an answer index out of range.
+    ``answer`` is the index of the right option among two or more ``options``, or a set of indices
+    when several are right (the student ticks all that apply and checks); ``explanation`` says why,
+    once the student finds it. Fewer than two options or an index out of range is a ValueError.
 
     Example:
         >>> _ = reflect("2 + 2?", ["3", "4"], answer=1, explanation="Counting.")  # doctest: +ELLIPSIS

@@ -140,94 +140,19 @@ def test_learning_rate_set_in_the_notebook_wins_over_the_checkpoint(keras_tf):
     assert int(g_opt.iterations.numpy()) == 3
 
 
+# fit(): Keras' own BackupAndRestore, not the monitor's checkpoint
 # ---------------------------------------------------------------------------------------------
-# Resume in fit() (through the training monitor)
-# ---------------------------------------------------------------------------------------------
 
 
-def make_fit_gan(keras, tf, seed: int):
-    class TinyGAN(keras.Model):
-        def __init__(self) -> None:
-            super().__init__()
-            self.generator, self.discriminator, _, _ = tiny_gan(keras, seed)
-            self.seed_generator = keras.random.SeedGenerator(seed)
-            self.loss_fn = keras.losses.BinaryCrossentropy()
-
-        def compile(self, g_optimizer, d_optimizer):
-            super().compile()
-            self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
-
-        def train_step(self, real):
-            noise = keras.random.normal((tf.shape(real)[0], 4), seed=self.seed_generator)
-            with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-                fake = self.generator(noise, training=True)
-                p_real = self.discriminator(real, training=True)
-                p_fake = self.discriminator(fake, training=True)
-                d_loss = self.loss_fn(tf.ones_like(p_real), p_real) + self.loss_fn(tf.zeros_like(p_fake), p_fake)
-                g_loss = self.loss_fn(tf.ones_like(p_fake), p_fake)
-            d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
-            self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
-            self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
-            return {
-                "d_loss": d_loss,
-                "g_loss": g_loss,
-                "d_acc_real": tf.reduce_mean(tf.cast(p_real > 0.5, "float32")),
-                "d_acc_fake": tf.reduce_mean(tf.cast(p_fake < 0.5, "float32")),
-                "noise_sum": tf.reduce_sum(noise),
-                "batch_sum": tf.reduce_sum(real),
-            }
-
-    gan = TinyGAN()
-    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
-    return gan
-
-
-def fit_run(keras, tf, seed: int, epochs: int, data: np.ndarray, every: int = 4, resume: bool = True):
+def test_fit_with_a_monitor_checkpoint_is_refused_with_the_keras_way(keras_tf):
     from course_utils.monitor import TrainingMonitor
 
-    gan = make_fit_gan(keras, tf, seed)
-    checkpoint = TrainingCheckpoint(
-        "fit_gan",
-        models={"generator": gan.generator, "discriminator": gan.discriminator},
-        optimizers={"generator": gan.g_optimizer, "discriminator": gan.d_optimizer},
-        random_generators={"noise": gan.seed_generator},
-        every=every,
-    )
-    monitor = TrainingMonitor(every=4, checkpoint=checkpoint)
-    gan.fit(data, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[monitor],
-            initial_epoch=monitor.initial_epoch() if resume else 0)
-    return gan, monitor
-
-
-def test_fit_resume_matches_an_uninterrupted_run(keras_tf, tmp_path, monkeypatch, capsys):
-    keras, tf = keras_tf
-    x = np.random.default_rng(0).uniform(-3.5, 3.5, (64, 1))
-    data = np.concatenate([x, np.sin(x)], axis=1).astype("float32")  # 4 batches per epoch
-
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "straight"))
-    straight, straight_monitor = fit_run(keras, tf, seed=3, epochs=4, data=data)
-
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "interrupted"))
-    _, first_half = fit_run(keras, tf, seed=3, epochs=2, data=data)
-    assert first_half.history["step"] == list(range(8))
-    with pytest.raises(ValueError, match=r"initial_epoch=monitor.initial_epoch\(\)"):  # fit() must be told where to start
-        fit_run(keras, tf, seed=44, epochs=4, data=data, resume=False)
-    resumed, resumed_monitor = fit_run(keras, tf, seed=44, epochs=4, data=data)  # new objects, other init
-    output = capsys.readouterr().out
-    assert "Continuing from the checkpoint at step 8" in output
-
-    history, expected = resumed_monitor.history, straight_monitor.history
-    assert history["step"] == list(range(16)), "steps must continue from the checkpoint"
-    assert history["batch_sum"][8:] == pytest.approx(expected["batch_sum"][8:], rel=1e-6)
-    assert history["noise_sum"][8:] == pytest.approx(expected["noise_sum"][8:], rel=1e-5)
-    for model_resumed, model_straight in ((resumed.generator, straight.generator), (resumed.discriminator, straight.discriminator)):
-        for a, b in zip(all_weights(model_resumed), all_weights(model_straight)):
-            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-
-    # Running the finished cell again trains nothing and says so.
-    _, again = fit_run(keras, tf, seed=5, epochs=4, data=data)
-    assert "Training already finished" in capsys.readouterr().out
-    assert again.history["step"] == list(range(16))
+    keras, _ = keras_tf
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    monitor = TrainingMonitor(every=2, checkpoint=TrainingCheckpoint("fit_model", models={"model": model}))
+    with pytest.raises(ValueError, match="BackupAndRestore"):
+        model.fit(np.zeros((4, 1), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0, callbacks=[monitor])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from course_utils.animation import Frame, sample_kind, show_training_animation, training_animation  # noqa: E402
-from course_utils.dashboard import Dashboard  # noqa: E402
+from course_utils.animation import Frame, show_training_animation, training_animation  # noqa: E402
+from course_utils.dashboard import Dashboard, sample_kind  # noqa: E402
 from test_plots import close_figures, sin_points  # noqa: E402, F401 (close_figures: an autouse fixture)
 
 

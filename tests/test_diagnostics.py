@@ -117,11 +117,6 @@ def test_diversity_bad_input(generated, real, message):
         diversity_ratio(generated, real)
 
 
-def test_collapse_threshold_must_be_a_share():
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        detect_mode_collapse(np.zeros((4, 2)), np.eye(4, 2), threshold=1.5)
-
-
 # ---------------------------------------------------------------------------------------------
 # Convergence failure
 # ---------------------------------------------------------------------------------------------

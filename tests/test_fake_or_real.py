@@ -99,7 +99,7 @@ def test_the_widgets_follow_the_game_when_buttons_are_clicked() -> None:
     ipywidgets = pytest.importorskip("ipywidgets")
     real, fake = bright_and_dark()
     rounds = make_rounds(real, fake, rounds=4, discriminator=brightness_discriminator, value_range=(-1, 1), seed=4)
-    game = FakeOrRealGame(rounds, image_pixels=64)
+    game = FakeOrRealGame(rounds)
     box = game.widget()
     assert isinstance(box, ipywidgets.VBox)
     parts = game._widgets

@@ -196,7 +196,9 @@ def test_headless_run_shows_nothing_outside_a_kernel_and_draws_the_dashboard_on_
 
 
 def test_time_to_quality_is_remembered_and_goes_into_the_quality_record(capsys):
-    from course_utils.quality import load_records, quality_check
+    from course_utils.build.report import load_records
+    from course_utils.config import results_dir
+    from course_utils.quality import RECORDS_FILE, quality_check
 
     measurements, asked = iter([0.5, 0.3, 0.08, 0.2, 0.05]), []
     quality = Quality(lambda step: asked.append(step) or next(measurements), threshold=0.1, higher_is_better=False,
@@ -212,7 +214,7 @@ def test_time_to_quality_is_remembered_and_goes_into_the_quality_record(capsys):
     assert "first reached the threshold at step 30" in output
     record = quality_check("mean |y - sin x|", 0.05, 0.1, higher_is_better=False, steps=50, notebook="01_sin_gan",
                            first_pass_step=monitor.first_pass_step, first_pass_seconds=monitor.first_pass_seconds)
-    assert load_records()[-1]["first_pass_step"] == 30 == record.first_pass_step
+    assert load_records(results_dir() / RECORDS_FILE)[-1]["first_pass_step"] == 30 == record.first_pass_step
 
 
 def test_quality_every_can_differ_from_every():
@@ -253,6 +255,10 @@ def test_steps_continue_after_the_last_checkpoint(capsys):
     assert second.history["d_loss"][20:25] == first.history["d_loss"][20:25]
     assert second.first_pass_step == 20 and second.first_pass_seconds == first.first_pass_seconds
     assert second.elapsed_seconds >= first.first_pass_seconds
+    # Running the finished cell again trains nothing and says so.
+    third = run(stop_at=None)
+    assert "Training already finished" in capsys.readouterr().out
+    assert third.history["step"] == list(range(30))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,10 +104,10 @@ def test_training_curves_from_a_history_dict_and_a_keras_history():
         "d_acc_real": [0.8] * steps,
         "d_acc_fake": [0.7] * steps,
     }
-    figure = plots.plot_training_curves(history, max_points=100)
+    figure = plots.plot_training_curves(history)
     loss_axis, accuracy_axis = figure.axes
     assert [line.get_label() for line in loss_axis.lines] == ["D loss", "G loss"]
-    assert len(loss_axis.lines[0].get_xdata()) == 100
+    assert len(loss_axis.lines[0].get_xdata()) == 200
     assert len(accuracy_axis.patches) == 1  # the healthy band
     band = accuracy_axis.patches[0].get_path().get_extents().transformed(accuracy_axis.patches[0].get_transform())
     assert band is not None
@@ -141,10 +141,10 @@ def test_bucket_means_average_equal_buckets():
 def test_decision_map_shows_d_output_under_both_point_sets():
     real = sin_points(300)
     fake = real + np.array([0.0, 0.8])
-    figure = plots.plot_decision_map(real, fake, lambda points: 1 / (1 + np.exp(10 * (points[:, 1] - np.sin(points[:, 0]) - 0.4))), resolution=50)
+    figure = plots.plot_decision_map(real, fake, lambda points: 1 / (1 + np.exp(10 * (points[:, 1] - np.sin(points[:, 0]) - 0.4))))
     axis = figure.axes[0]
     decision = axis.images[0].get_array()
-    assert decision.shape == (50, 50) and 0 <= decision.min() < 0.1 and 0.9 < decision.max() <= 1
+    assert decision.shape == (100, 100) and 0 <= decision.min() < 0.1 and 0.9 < decision.max() <= 1
     assert [collection.get_label() for collection in axis.collections] == ["real", "generated"]
     assert len(figure.axes) == 2  # the colour bar
 
@@ -158,5 +158,5 @@ def test_decision_grid_covers_the_points():
 def test_decision_map_bad_input():
     with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         plots.plot_decision_map(np.zeros((10, 3)), np.zeros((10, 2)))
-    with pytest.raises(ValueError, match="returned 1 values for 2500 points"):
-        plots.plot_decision_map(sin_points(10), sin_points(10, 1), lambda points: np.array([0.5]), resolution=50)
+    with pytest.raises(ValueError, match="returned 1 values for 10000 points"):
+        plots.plot_decision_map(sin_points(10), sin_points(10, 1), lambda points: np.array([0.5]))

@@ -101,7 +101,8 @@ def test_missing_requirements_never_include_what_colab_ships(tmp_path):
     )
     assert missing_requirements(tmp_path, is_installed=lambda name: False) == ["Some_Package>=1.0"]
     commands = []
-    assert install_missing_packages(tmp_path, run=commands.append, is_installed=lambda name: False) == ["Some_Package>=1.0"]
+    assert install_missing_packages(tmp_path, run=lambda command, check: commands.append(command),
+                                    is_installed=lambda name: False) == ["Some_Package>=1.0"]
     assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", "Some_Package>=1.0"]]
     assert {"tensorflow", "keras", "numpy", "matplotlib", "ipywidgets"} <= PROTECTED_DISTRIBUTIONS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,28 @@ def records_table(records: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def load_records(path: Path) -> list[dict[str, Any]]:
+    """Read every record from a ``quality.jsonl`` file (none if it does not exist).
+
+    Example:
+        >>> load_records(Path("no/such/quality.jsonl"))
+        []
+    """
+    if not path.exists():
+        return []
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}, line {number} is not JSON: {error}") from None
+    return records
+
+
 def print_report(results_dir: Path) -> int:
     """Print the table of ``results_dir/quality.jsonl``; return 1 if any check failed, else 0."""
-    from course_utils.quality import RECORDS_FILE, load_records  # noqa: PLC0415
+    from course_utils.quality import RECORDS_FILE  # noqa: PLC0415
 
     records = load_records(Path(results_dir) / RECORDS_FILE)
     if not records:
