@@ -26,6 +26,7 @@ from course_utils.metrics.sin_curve import (
 )
 from course_utils.metrics.slanted_land import face_share, hand_discriminator
 from course_utils.build.calibration import check_calibration, thresholds_for
+from course_utils.build.threshold_evidence import EVIDENCE
 from course_utils.metrics.thresholds import THRESHOLDS
 
 # ------------------------------------------------------------------------------------ sin curve
@@ -177,7 +178,8 @@ def test_mixture_thresholds_separate_good_from_bad_generators(kind):
 
 
 def test_every_threshold_names_its_calibration():
+    assert set(EVIDENCE) == set(THRESHOLDS) and all(evidence.key == key for key, evidence in EVIDENCE.items())
     for key, threshold in THRESHOLDS.items():
         assert threshold.key == key
-        assert threshold.good_cases and threshold.bad_cases, key
+        assert EVIDENCE[key].good_cases and EVIDENCE[key].bad_cases, key
         assert threshold.samples > 0
