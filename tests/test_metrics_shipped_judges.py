@@ -16,7 +16,8 @@ from course_utils.build import ship_judges
 from course_utils.metrics import judges, shipped_judges
 from course_utils.metrics.judge_data import held_out_set, reference_images, spec_for
 from course_utils.metrics.judges import judge_identity, judge_path, load_judge
-from course_utils.metrics.shipped_judges import model_weights, shipped_paths, write_shipped
+from course_utils.build.ship_judges import model_weights, write_shipped
+from course_utils.metrics.shipped_judges import shipped_paths
 
 
 def _no_training(*args, **kwargs):

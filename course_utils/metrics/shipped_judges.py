@@ -15,7 +15,8 @@ not load in an older one (3.15's does not in Colab's 3.13), while the network re
 (:func:`course_utils.metrics.judge_model.build_model`) takes the arrays in any Keras 3.
 :func:`read_shipped` returns the rebuilt network only when the shipped file is whole and of the
 judge asked for; :func:`course_utils.metrics.judges.load_judge` trains the judge when it is not.
-Instructors regenerate the files with ``python -m course_utils.build.ship_judges road_signs``.
+Instructors regenerate the files with ``python -m course_utils.build.ship_judges road_signs``
+(which writes them with :func:`course_utils.build.ship_judges.write_shipped`).
 
 Example:
     >>> from course_utils.metrics.judges import judge_identity
@@ -28,18 +29,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from course_utils import config
-from course_utils.files import atomic_output
 from course_utils.metrics.judge_data import JudgeSpec
 from course_utils.metrics.judge_model import build_model
 
-__all__ = ["ShippedJudgeError", "model_weights", "read_shipped", "shipped_folder", "shipped_paths", "write_shipped"]
+__all__ = ["ShippedJudgeError", "read_shipped", "shipped_folder", "shipped_paths"]
 
 # None: data/pretrained/judges/ of the course checkout. Tests point it at a folder of their own.
 SHIPPED_FOLDER: Path | None = None
@@ -75,49 +74,6 @@ def shipped_paths(identity: dict[str, Any], folder: Path | None = None) -> tuple
     folder = shipped_folder() if folder is None else Path(folder)
     stem = f"{identity['name']}-judge{identity['judge_version']}-seed{identity['seed']}"
     return folder / f"{stem}.weights.npz", folder / f"{stem}.json"
-
-
-def model_weights(model: Any) -> dict[str, np.ndarray]:
-    """Return a Keras model's weights by variable path, in the order of ``model.get_weights()``.
-
-    Example:
-        >>> from course_utils.metrics.judge_data import spec_for
-        >>> weights = model_weights(build_model(spec_for("vertical_lines"), seed=0))
-        >>> list(weights)[:2], weights["conv1/kernel"].shape
-        (['conv1/kernel', 'conv1/bias'], (3, 3, 1, 16))
-    """
-    return {variable.path: np.asarray(array) for variable, array in zip(model.weights, model.get_weights())}
-
-
-def write_shipped(weights: dict[str, np.ndarray], facts: dict[str, Any],
-                  folder: Path | None = None) -> tuple[Path, Path]:
-    """Write ``weights`` (see :func:`model_weights`) and ``facts`` as shipped judge files; return their paths.
-
-    ``facts`` must hold the judge's identity (``name``, ``seed``, ``judge_version``, ...); the
-    sha256 of the ``.npz`` and the arrays' order and shapes are added. Each file is written under
-    a temporary name first and renamed into place.
-
-    Example:
-        >>> import tempfile
-        >>> facts = {"name": "toy", "seed": 0, "judge_version": "1"}
-        >>> paths = write_shipped({"dense/kernel": np.ones((2, 3), "float32")}, facts, Path(tempfile.mkdtemp()))
-        >>> [path.name for path in paths]
-        ['toy-judge1-seed0.weights.npz', 'toy-judge1-seed0.json']
-    """
-    weights_path, facts_path = shipped_paths(facts, folder)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **weights)
-    data = buffer.getvalue()
-    facts = dict(facts) | {
-        "weights_file": weights_path.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "weights": [{"name": name, "shape": list(array.shape)} for name, array in weights.items()],
-    }
-    for path, content in ((weights_path, data), (facts_path, (json.dumps(facts, indent=2) + "\n").encode())):
-        with atomic_output(path) as temporary:
-            temporary.write_bytes(content)
-            os.chmod(temporary, 0o644)  # mkstemp makes it private; shipped files are readable by all
-    return weights_path, facts_path
 
 
 def read_shipped(spec: JudgeSpec, identity: dict[str, Any],
