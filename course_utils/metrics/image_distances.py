@@ -207,20 +207,3 @@ def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: in
     real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
     return frechet_distance(real, generated)
 
-
-def judge_precision_recall(
-    judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES, k: int = 3
-) -> tuple[float, float]:
-    """Return :func:`precision_recall` of generated against real images on ``judge``'s features.
-
-    Example:
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> from course_utils.metrics.judges import load_judge
-        >>> judge = load_judge("road_signs")
-        >>> real, _ = reference_images("road_signs", 500, seed=1)
-        >>> other, _ = reference_images("road_signs", 500, seed=2)
-        >>> all(value > 0.7 for value in judge_precision_recall(judge, real, other, samples=500))
-        True
-    """
-    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
-    return precision_recall(real, generated, k)

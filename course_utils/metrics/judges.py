@@ -1,36 +1,17 @@
 """Small judge classifiers, trained once on the course's offline data and cached.
 
-A *judge* is a small CNN trained on real images of one data set. The notebooks use it to ask
-"what is this generated image?" (conditional accuracy, CycleGAN's translated shapes) and its
-penultimate layer (64 features) as the feature space for FID and KID
-(:mod:`course_utils.metrics.image_distances`), in place of InceptionV3, which knows nothing
-about 32x32 road signs and needs a download.
+A *judge* is a small CNN trained on real images of one data set (``road_signs``,
+``vertical_lines``, ``shapes``, ``digits``; see :mod:`course_utils.metrics.judge_data`). The
+notebooks ask it "what is this generated image?" and use its 64 penultimate features for FID
+and KID, in place of InceptionV3, which knows nothing of 32x32 road signs and needs a download.
 
-========================  =================  ==============================================
-judge                     images             classes
-========================  =================  ==============================================
-``road_signs``            32x32 RGB          the four course signs, six more speed limits, unreadable
-``vertical_lines``        32x32 grey         not_vertical_lines, vertical_lines
-``shapes``                64x64 RGB          circle, square, rectangle (any colour)
-``digits``                32x32 grey         0 ... 9 (scikit-learn's digits, upscaled)
-========================  =================  ==============================================
-
-Each judge trains in seconds on a laptop CPU the first time it is asked for, and is saved
-as ``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-keras<version>-seed<seed>.keras`` in
-``config.data_dir("judges")`` with a ``.json`` beside it (held-out accuracy, training time,
-classes); later calls load it. A new data version (``course_utils.data.DATA_VERSION``),
-judge recipe (:data:`JUDGE_VERSION`) or Keras version retrains it, and so does a cached file
-that cannot be loaded for any reason (a one-line message says why). Training ignores Keras' debugging caps
-(``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``), so a judge first trained during a fast
-test run is still a full judge, and it does not touch the global random seeds of the notebook.
-The road-sign judge, which takes about 100 s to train, also ships with the course as plain
-weights (:mod:`course_utils.metrics.shipped_judges`): a fresh data folder rebuilds it from them
-in a second or two, and trains it only when they do not fit the current judge.
-
-What each judge learns from (its classes and data) is in :mod:`course_utils.metrics.judge_data`,
-its network and the :class:`Judge` that answers with it in :mod:`course_utils.metrics.judge_model`;
-the road-sign judge, for one, has to read the number on a sign, so "judged speed_limit_30"
-means a legible 30.
+:func:`load_judge` returns a judge from memory, from the cache file
+``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-keras<version>-seed<seed>.keras`` (with a
+``.json`` of facts) in ``config.data_dir("judges")``, from the weights that ship with the course
+(:mod:`course_utils.metrics.shipped_judges`; the road-sign judge takes about 100 s to train), or
+trains it now in seconds. A new data version, judge recipe or Keras version, or a cached file
+that cannot be loaded, retrains it. Training lifts Keras' debugging caps (a judge first trained
+in a fast test run is a full judge) and leaves the notebook's global random seeds alone.
 
 Example:
     >>> judge = load_judge("shapes")
