@@ -31,8 +31,7 @@ from PIL import Image
 
 from course_utils.checks import make_rng, whole_number
 from course_utils.data.shapes import balanced_labels
-from course_utils.data.photo_effects import photograph
-from course_utils.data.scenery import add_poles, street_backgrounds
+from course_utils.data.street_photo import add_poles, photograph, street_backgrounds
 from course_utils.data.sign_templates import (
     ALL_SIGNS,
     EDGE_WHITE,
