@@ -122,11 +122,8 @@ def judge_identity(name: str, seed: int = 0) -> dict[str, Any]:
 
 
 def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
-    """Train the judge ``name`` from scratch, measure its held-out accuracy, and cache it.
-
-    Raises:
-        JudgeTrainingError: if the held-out accuracy misses the judge's stated minimum
-            (nothing is cached then).
+    """Train the judge ``name`` from scratch, measure its held-out accuracy, and cache it
+    (``JudgeTrainingError``, nothing cached, if it misses the judge's stated minimum).
 
     Example:
         >>> judge = train_judge("vertical_lines", verbose=False)
@@ -216,15 +213,9 @@ def _one_line(error: Exception) -> str:
 def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool = True) -> Judge:
     """Return the judge ``name``: from memory, the cache folder, the shipped weights, or trained now.
 
-    Shipped weights (:mod:`course_utils.metrics.shipped_judges`) are used only when they are of
-    this judge, data and judge version; the judge rebuilt from them is cached like a trained one.
-
-    Args:
-        name: ``"road_signs"``, ``"vertical_lines"``, ``"shapes"`` or ``"digits"``.
-        seed: which of the judge's trainings to use (different seeds give different judges;
-            compare FIDs only between values from one judge).
-        retrain: train again even if a cached judge or shipped weights exist.
-        verbose: print a line when training (and why a cached or shipped judge was not used).
+    ``seed`` picks one of the judge's trainings (compare FIDs only within one); ``retrain``
+    trains even if a cached judge or shipped weights exist; ``verbose`` prints a line when
+    training, and why a cached or shipped judge was not used.
 
     Example:
         >>> judge = load_judge("road_signs")
