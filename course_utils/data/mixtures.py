@@ -19,9 +19,7 @@ from course_utils.checks import make_rng, whole_number
 
 
 class GaussianMixture1D:
-    """A mixture of 1-D Gaussians: ``sum_k weights[k] * N(means[k], stds[k]^2)``.
-
-    Weights are normalised to sum to 1.
+    """A mixture of 1-D Gaussians: ``sum_k weights[k] * N(means[k], stds[k]^2)`` (weights normalised).
 
     Example:
         >>> mixture = GaussianMixture1D(weights=[1, 3], means=[0, 5], stds=[1, 2])
@@ -62,9 +60,7 @@ class GaussianMixture1D:
         return f"GaussianMixture1D({parts})"
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
-        """Return ``n`` samples as a ``float32`` array of shape ``(n,)``.
-
-        Reshape with ``samples[:, None]`` to feed a Keras model with one input feature.
+        """Return ``n`` samples, ``float32`` of shape ``(n,)`` (``samples[:, None]`` for a Keras model).
 
         Example:
             >>> FGAN_MIXTURE.sample(3, seed=1).dtype

@@ -1,11 +1,6 @@
-"""Point clouds in the plane: the sin curve, and the ring and grid of Gaussians.
-
-All return ``float32`` arrays of shape ``(n, 2)``.
-
-- :func:`sin_curve`: points ``[x, sin x]`` with ``x`` uniform in ``[-3.5, 3.5]`` (notebook 01).
-- :func:`ring_of_gaussians` and :func:`grid_of_gaussians`: the standard mode-collapse tests
-  (notebook 08): 8 Gaussians on a circle of radius 1, and 25 on the grid ``{-4,-2,0,2,4}^2``.
-  Each sample picks a mode uniformly at random.
+"""Point clouds in the plane, ``float32`` ``(n, 2)``: the sin curve (notebook 01), and the ring
+and grid of Gaussians, the standard mode-collapse tests (notebook 08; each sample picks a mode
+uniformly at random).
 
 Example:
     >>> sin_curve(4, seed=0).shape
@@ -27,9 +22,6 @@ GRID_VALUES: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)
 def sin_curve(n: int, seed: int | None = None) -> np.ndarray:
     """Return ``n`` points ``[x, sin x]`` with ``x`` uniform in ``[-3.5, 3.5]``.
 
-    Returns:
-        ``float32`` array of shape ``(n, 2)``.
-
     Example:
         >>> points = sin_curve(1000, seed=1)
         >>> bool(np.allclose(points[:, 1], np.sin(points[:, 0]), atol=1e-6))
@@ -42,9 +34,6 @@ def sin_curve(n: int, seed: int | None = None) -> np.ndarray:
 
 def ring_modes() -> np.ndarray:
     """Return the 8 centres of the ring, evenly spaced on the unit circle (first at angle 0).
-
-    The angles come from ``np.linspace(0, 2*pi, 8, endpoint=False)``: with the endpoint the
-    first and last centre would coincide and the ring would have only 7 modes.
 
     Example:
         >>> ring_modes().shape

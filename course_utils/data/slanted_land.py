@@ -1,17 +1,8 @@
 """Slanted Land: 2x2 greyscale "faces" and "noise" from the PixelCNN/VAE/GAN lecture's quiz.
 
-In Slanted Land everyone leans back 45 degrees, so a face is two dark pixels on the main
-diagonal (top-left and bottom-right) and two light pixels on the other diagonal. Values
-follow the lecture: **1 is dark, 0 is white**, shades in
-between vary from image to image as in the quiz slides (e.g. ``[[0.75, 0], [0, 0.75]]`` and
-``[[1, 0.25], [0, 1]]`` are faces).
-
-- faces: the two diagonal pixels uniform in ``[0.5, 1]``, the two others uniform in ``[0, 0.5]``;
-- noise: every pixel uniform in ``[0, 1]``, redrawn whenever it happens to have a face's
-  pattern (both diagonal pixels darker than both others), so no "noise" image is a face.
-
-The hand-made discriminator of the lecture (weights ``+1 -1 -1 +1`` on the pixels read row by
-row) scores every face above 0; noise scores anywhere, which is part of the lesson.
+Everyone leans back 45 degrees, so a face has its two diagonal pixels dark (uniform in
+``[0.5, 1]``; **1 is dark, 0 is white**, as in the lecture) and the two others light (in
+``[0, 0.5]``); noise is uniform in ``[0, 1]``, redrawn wherever it has a face's pattern.
 
 Example:
     >>> slanted_land_faces(2, seed=0).shape

@@ -1,8 +1,5 @@
-"""Images of thin vertical lines for the first DCGAN (notebook 05), as in the hands-on lecture.
-
-Each image is a plain black background (0) with a few thin white (1) vertical lines, one pixel
-wide and the full height of the image, at random columns that never touch (so every line stays
-one pixel wide).
+"""Images of thin vertical lines for the first DCGAN (notebook 05), as in the hands-on lecture:
+white (1) lines one pixel wide and full height, at random columns that never touch, on black (0).
 
 Example:
     >>> vertical_lines(3, seed=0).shape
@@ -26,10 +23,7 @@ def vertical_lines(
     min_lines: int = 2,
     max_lines: int = 5,
 ) -> np.ndarray:
-    """Return ``n`` images of ``min_lines``..``max_lines`` one-pixel vertical lines.
-
-    Returns:
-        ``float32`` array of shape ``(n, size, size, 1)``: 0 background, 1 on the lines.
+    """Return ``n`` images ``(n, size, size, 1)`` of ``min_lines``..``max_lines`` vertical lines.
 
     Example:
         >>> images = vertical_lines(10, seed=1)

@@ -1,12 +1,8 @@
 """A rule-based detector of "images of vertical lines" (notebook 05's quality check).
 
-Why rules and not a trained judge: the real images are exactly defined (a dark background
-with a few thin bright lines the full height of the image), so the test can be written down
-and read by a student, needs no training, behaves the same on every machine, and cannot be
-fooled by texture a small CNN happens to ignore. The vertical-lines *judge*
-(:mod:`course_utils.metrics.judges`) gives the features for FID/KID and a second opinion.
-
-A grey image (``(height, width, 1)``, values in [0, 1]) shows vertical lines when:
+The real images are exactly defined, so the test can be written down and read by a student,
+needs no training and cannot be fooled by texture a small CNN ignores. A grey image
+(``(height, width, 1)``, values in [0, 1]) shows vertical lines when:
 
 1. **every row looks the same**: the mean absolute difference between each pixel and its
    column's mean is at most ``MAX_ROW_DEVIATION`` (0.1);
@@ -16,9 +12,6 @@ A grey image (``(height, width, 1)``, values in [0, 1]) shows vertical lines whe
    and more) and grey backgrounds fail here;
 3. **there are a few lines**: between 1 and ``width // 4`` bright columns (not a blank image,
    not a white one).
-
-:func:`vertical_lines_report` also counts distinct line patterns (which columns are lit)
-among the detected images: a generator collapsed onto one image makes only one pattern.
 
 Example:
     >>> import numpy as np
@@ -117,9 +110,8 @@ def vertical_lines_share(images: Any) -> float:
 def vertical_lines_report(images: Any) -> VerticalLinesReport:
     """Return the share of vertical-line images, and how varied the detected ones are.
 
-    ``distinct_pattern_share`` is the number of distinct sets of lit columns among the
-    detected images divided by the number of detected images (1.0 = all different,
-    near 0 = one image repeated). ``mean_lines`` is the mean number of bright columns in them.
+    ``distinct_pattern_share``: distinct sets of lit columns per detected image (1.0 = all
+    different, near 0 = a collapsed generator); ``mean_lines``: bright columns per detected image.
 
     Example:
         >>> from course_utils.data import vertical_lines

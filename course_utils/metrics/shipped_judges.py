@@ -1,22 +1,13 @@
 """Judges whose weights ship with the course, so that a fresh data folder need not train them.
 
-The road-sign judge trains for about 100 s on a 2-core CPU, a large share of the time budget of
-the notebooks that use it (06, 07, 09, 10). Its trained weights ship in ``data/pretrained/judges/``:
-
-- ``<name>-judge<JUDGE_VERSION>-seed<seed>.weights.npz``: the arrays of ``model.get_weights()``,
-  compressed, each under its variable's path (``conv1a/kernel``, ...);
-- ``<name>-judge<JUDGE_VERSION>-seed<seed>.json``: the facts of the training that made them (the
-  judge's identity: name, seed, classes, image shape, data and judge versions; its held-out
-  accuracy and feature scale; the Keras and TensorFlow versions), the order and shape of the
-  arrays, and the sha256 of the ``.npz``.
-
-Plain arrays rather than a ``.keras`` file: a ``.keras`` file written by one Keras 3 release may
-not load in an older one (3.15's does not in Colab's 3.13), while the network rebuilt in code
-(:func:`course_utils.metrics.judge_model.build_model`) takes the arrays in any Keras 3.
-:func:`read_shipped` returns the rebuilt network only when the shipped file is whole and of the
-judge asked for; :func:`course_utils.metrics.judges.load_judge` trains the judge when it is not.
-Instructors regenerate the files with ``python -m course_utils.build.ship_judges road_signs``
-(which writes them with :func:`course_utils.build.ship_judges.write_shipped`).
+The road-sign judge trains for about 100 s on a 2-core CPU; its weights ship in
+``data/pretrained/judges/`` as ``<name>-judge<JUDGE_VERSION>-seed<seed>.weights.npz`` (the
+arrays of ``model.get_weights()`` by variable path) and a ``.json`` of facts (the judge's
+identity, held-out accuracy, feature scale, versions, the arrays' order and shapes, the
+sha256 of the ``.npz``). Plain arrays, not a ``.keras`` file, because a network rebuilt in code
+takes them in any Keras 3 (a ``.keras`` file of 3.15 does not load in Colab's 3.13).
+:func:`read_shipped` returns the network only when the files are whole and of the judge asked
+for. Instructors regenerate them with ``python -m course_utils.build.ship_judges road_signs``.
 
 Example:
     >>> from course_utils.metrics.judges import judge_identity
@@ -78,13 +69,8 @@ def shipped_paths(identity: dict[str, Any], folder: Path | None = None) -> tuple
 
 def read_shipped(spec: JudgeSpec, identity: dict[str, Any],
                  folder: Path | None = None) -> tuple[Any, dict[str, Any]] | None:
-    """Return ``(network, facts)`` rebuilt from the shipped weights of the judge ``identity``.
-
-    Returns None when no weights ship for this judge (name, seed and judge version).
-
-    Raises:
-        ShippedJudgeError: when a file is missing or damaged, or the weights are of another
-            judge (identity, array shapes) than the one asked for.
+    """Return ``(network, facts)`` rebuilt from the shipped weights of the judge ``identity``, None
+    when none ship for it, ``ShippedJudgeError`` when they are damaged or of another judge.
 
     Example:
         >>> from course_utils.metrics.judge_data import spec_for
