@@ -21,12 +21,12 @@ from course_utils.metrics.judge_data import (
     JudgeError,
     held_out_set,
     not_vertical_lines,
-    reference_images,
     unreadable_sign_names,
 )
 from course_utils.metrics.judges import judge_path, load_judge
 from course_utils.build.calibration import check_calibration
 from course_utils.metrics.translation import translated_class_share
+from judge_helpers import reference_images
 
 JUDGE_NAMES = tuple(JUDGE_SPECS)
 

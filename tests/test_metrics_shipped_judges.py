@@ -14,10 +14,11 @@ import pytest
 
 from course_utils.build import ship_judges
 from course_utils.metrics import judges, shipped_judges
-from course_utils.metrics.judge_data import held_out_set, reference_images, spec_for
+from course_utils.metrics.judge_data import held_out_set, spec_for
 from course_utils.metrics.judges import judge_identity, judge_path, load_judge
 from course_utils.build.ship_judges import model_weights, write_shipped
 from course_utils.metrics.shipped_judges import shipped_paths
+from judge_helpers import reference_images
 
 
 def _no_training(*args, **kwargs):

@@ -4,10 +4,10 @@ A judge trained on real images classifies the generated ones; a generator that i
 label scores about 1 / (number of classes).
 
 Example:
-    >>> from course_utils.metrics.judge_data import reference_images
+    >>> from course_utils.data import road_signs
     >>> from course_utils.metrics.judges import load_judge
     >>> judge = load_judge("road_signs")
-    >>> images, labels = reference_images("road_signs", 200)
+    >>> images, labels = road_signs(200, seed=1)
     >>> result = conditional_accuracy(judge, images, labels)
     >>> result.overall > 0.9
     True
@@ -59,10 +59,10 @@ def conditional_accuracy(judge: Judge, images: Any, asked_labels: Any) -> Condit
     overall, per asked-for class with counts, the worst class, and confusion counts ``[asked][judged]``.
 
     Example:
-        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.data import shapes_dataset
         >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("shapes")
-        >>> images, labels = reference_images("shapes", 90)
+        >>> images, labels = shapes_dataset(90, seed=1)
         >>> sorted(conditional_accuracy(judge, images, labels).per_class)
         ['circle', 'rectangle', 'square']
     """

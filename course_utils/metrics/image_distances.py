@@ -163,11 +163,11 @@ def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: in
     """Return the FID between the first ``samples`` real and generated images on ``judge``'s features.
 
     Example:
-        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.data import road_signs
         >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("road_signs")
-        >>> real, _ = reference_images("road_signs", 1000, seed=1)
-        >>> other, _ = reference_images("road_signs", 1000, seed=2)
+        >>> real, _ = road_signs(1000, seed=1)
+        >>> other, _ = road_signs(1000, seed=2)
         >>> judge_fid(judge, real, other) < 5.0
         True
     """

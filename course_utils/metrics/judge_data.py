@@ -1,4 +1,4 @@
-"""What each judge learns from: its classes, its training and held-out data, its reference images.
+"""What each judge learns from: its classes, its training and held-out data.
 
 Every image comes from the course's offline generators with seeds of its own, so a judge never
 sees the images a notebook trains a GAN on. The road-sign judge must read the number, not just
@@ -7,9 +7,9 @@ see a red ring: it also learns six more speed limits and an ``unreadable`` class
 vertical-lines judge learns against lines spoiled in nine ways (:func:`not_vertical_lines`).
 
 Example:
-    >>> images, labels = reference_images("digits", 10)
+    >>> images, labels = held_out_set("digits")
     >>> images.shape, JUDGE_SPECS["digits"].classes[labels[0]] in "0123456789"
-    ((10, 32, 32, 1), True)
+    ((360, 32, 32, 1), True)
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from scipy import ndimage
 from course_utils import checks
 from course_utils.data.sign_templates import ALL_SIGNS
 
-# Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), and
-# the default seed of reference_images(): three different sets, none a notebook trains a GAN on.
+# Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), none a
+# notebook trains a GAN on.
 TRAIN_DATA_SEED = 7001
 TEST_DATA_SEED = 7002
-REFERENCE_SEED = 7003
 UNREADABLE = "unreadable"
 # Garbled numbers in an intact ring that the calibration shows the road-sign judge: held out
 # from its training, so its verdict on them is a test, not a memory.
@@ -248,23 +247,3 @@ def training_set(spec: JudgeSpec, seed: int) -> tuple[np.ndarray, np.ndarray]:
         return _digits_split("train")
     return _make_data(spec.name, spec.train_size, TRAIN_DATA_SEED + 10 * seed)
 
-
-def reference_images(name: str, n: int, seed: int = REFERENCE_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``n`` real images of a judge's data set and their labels, drawn with ``seed`` (for
-    ``digits``, the first ``n`` in the order ``seed`` gives: they may overlap the training split).
-
-    Example:
-        >>> images, labels = reference_images("vertical_lines", 10)
-        >>> images.shape, sorted(set(labels.tolist()))
-        ((10, 32, 32, 1), [0, 1])
-    """
-    spec = spec_for(name)
-    n = checks.whole_number(n, "n (images)")
-    if name == "digits":
-        from course_utils.data import digits  # noqa: PLC0415
-
-        images, labels = digits(size=spec.image_shape[0], seed=seed)
-        if n > images.shape[0]:
-            raise JudgeError(f"There are only {images.shape[0]} digits; asked for {n}.")
-        return images[:n], labels[:n]
-    return _make_data(name, n, seed)

@@ -152,9 +152,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("digits", 5)
-            >>> load_judge("digits").predict(images).shape
+            >>> from course_utils.data import digits
+            >>> load_judge("digits").predict(digits(size=32)[0][:5]).shape
             (5,)
         """
         return np.argmax(self.probabilities(images), axis=1)
@@ -197,9 +196,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("shapes", 30)
-            >>> 0.0 <= load_judge("shapes").class_share(images, "circle") <= 1.0
+            >>> from course_utils.data import circles
+            >>> load_judge("shapes").class_share(circles(30, seed=0), "circle") > 0.9
             True
         """
         index = self.class_index(label)
@@ -210,9 +208,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("digits", 100)
-            >>> load_judge("digits").recognised_share(images) > 0.9
+            >>> from course_utils.data import digits
+            >>> load_judge("digits").recognised_share(digits(size=32, seed=0)[0][:100]) > 0.9
             True
         """
         if not 0.0 < min_probability <= 1.0:
@@ -224,8 +221,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("road_signs", 100)
+            >>> from course_utils.data import road_signs
+            >>> images, labels = road_signs(100, seed=1)
             >>> load_judge("road_signs").accuracy_on(images, labels) > 0.9
             True
         """
