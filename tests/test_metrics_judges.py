@@ -129,7 +129,7 @@ def test_keras_debugging_caps_are_lifted_while_training_and_restored():
     keras.config.set_max_epochs(1)
     keras.config.set_max_steps_per_epoch(2)
     try:
-        with judges._KerasCapsLifted():
+        with judges._keras_caps_lifted():
             assert keras.config.max_epochs() is None
             assert keras.config.max_steps_per_epoch() is None
         assert keras.config.max_epochs() == 1

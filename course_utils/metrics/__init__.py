@@ -19,35 +19,14 @@ from course_utils.checks import InputError
 from course_utils.metrics.divergences import divergence
 from course_utils.metrics.lines import is_vertical_lines, vertical_lines_report, vertical_lines_share
 from course_utils.metrics.mixtures import grid_coverage, mode_coverage, ring_coverage
-from course_utils.metrics.sin_curve import (
-    histogram_js_divergence,
-    sin_curve_error,
-    sin_curve_report,
-    x_coverage,
-)
+from course_utils.metrics.sin_curve import histogram_js_divergence, sin_curve_error, sin_curve_report, x_coverage
 from course_utils.metrics.slanted_land import face_share, hand_discriminator
 from course_utils.metrics.thresholds import THRESHOLDS, Threshold
 from course_utils.metrics.translation import colour_mask, cycle_l1, mask_iou, paired_l1
 
 __all__ = [
-    "THRESHOLDS",
-    "InputError",
-    "Threshold",
-    "colour_mask",
-    "cycle_l1",
-    "divergence",
-    "face_share",
-    "grid_coverage",
-    "hand_discriminator",
-    "histogram_js_divergence",
-    "is_vertical_lines",
-    "mask_iou",
-    "mode_coverage",
-    "paired_l1",
-    "ring_coverage",
-    "sin_curve_error",
-    "sin_curve_report",
-    "vertical_lines_report",
-    "vertical_lines_share",
+    "THRESHOLDS", "InputError", "Threshold", "colour_mask", "cycle_l1", "divergence", "face_share", "grid_coverage",
+    "hand_discriminator", "histogram_js_divergence", "is_vertical_lines", "mask_iou", "mode_coverage", "paired_l1",
+    "ring_coverage", "sin_curve_error", "sin_curve_report", "vertical_lines_report", "vertical_lines_share",
     "x_coverage",
 ]

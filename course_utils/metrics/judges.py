@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,26 +58,22 @@ class JudgeTrainingError(RuntimeError):
     """A judge missed its stated held-out accuracy after training."""
 
 
-class _KerasCapsLifted:
+@contextmanager
+def _keras_caps_lifted() -> Iterator[None]:
     """Within the block, Keras' KERAS_MAX_EPOCHS / KERAS_MAX_STEPS_PER_EPOCH caps are off."""
+    import keras  # noqa: PLC0415
 
-    def __enter__(self) -> _KerasCapsLifted:
-        import keras  # noqa: PLC0415
-
-        self._config = keras.config
-        self._saved = (
-            getattr(keras.config, "max_epochs", lambda: None)(),
-            getattr(keras.config, "max_steps_per_epoch", lambda: None)(),
-        )
-        if hasattr(keras.config, "set_max_epochs"):
-            keras.config.set_max_epochs(None)
-            keras.config.set_max_steps_per_epoch(None)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if hasattr(self._config, "set_max_epochs"):
-            self._config.set_max_epochs(self._saved[0])
-            self._config.set_max_steps_per_epoch(self._saved[1])
+    if not hasattr(keras.config, "set_max_epochs"):
+        yield
+        return
+    saved = keras.config.max_epochs(), keras.config.max_steps_per_epoch()
+    keras.config.set_max_epochs(None)
+    keras.config.set_max_steps_per_epoch(None)
+    try:
+        yield
+    finally:
+        keras.config.set_max_epochs(saved[0])
+        keras.config.set_max_steps_per_epoch(saved[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +143,7 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     # The order of the examples comes from NumPy, not from tf.data's shuffle: TensorFlow mixes
     # an op's seed with the global seed, so the judge would depend on the notebook's seed.
     order = np.random.default_rng(seed)
-    with _KerasCapsLifted():
+    with _keras_caps_lifted():
         for _ in range(spec.epochs):
             shuffled = order.permutation(len(train_labels))
             model.fit(train_images[shuffled], train_labels[shuffled], batch_size=BATCH_SIZE, epochs=1,
