@@ -9,7 +9,7 @@ The first trains the judge from scratch in a temporary data folder (``train_judg
 the notebooks would run); the second ships the judge the data folder already holds, after
 checking it is of the current data and judge versions and still measures the held-out accuracy
 its facts state. Either way the weights are written as plain NumPy arrays with a ``.json`` of
-facts (:mod:`course_utils.metrics.shipped_judges`), read back into a network rebuilt in code,
+facts (see :mod:`course_utils.metrics.judges`), read back into a network rebuilt in code,
 and put in place (each file renamed into the folder) only when the rebuilt judge gives the same
 probabilities and features as the original on the judge's held-out images.
 
@@ -41,7 +41,7 @@ from course_utils.files import atomic_output
 from course_utils.metrics import judges
 from course_utils.metrics.judge_data import JUDGE_SPECS, held_out_set, spec_for
 from course_utils.metrics.judge_model import Judge
-from course_utils.metrics.shipped_judges import read_shipped, shipped_folder, shipped_paths
+from course_utils.metrics.judges import read_shipped, shipped_folder, shipped_paths
 
 # The rebuilt judge must compute what the original does (the same weights and operations).
 TOLERANCE = 1e-6
