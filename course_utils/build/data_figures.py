@@ -18,9 +18,8 @@ import numpy as np
 
 from course_utils.data.colorization import colorization_pairs
 from course_utils.data.digit_images import digits
-from course_utils.data.mixtures import FGAN_MIXTURE
-from course_utils.data.toy_sets import (grid_modes, grid_of_gaussians, ring_modes, ring_of_gaussians, sin_curve,
-                                         slanted_land_faces, slanted_land_noise, vertical_lines)
+from course_utils.data.toy_sets import (FGAN_MIXTURE, grid_modes, grid_of_gaussians, ring_modes, ring_of_gaussians,
+                                         sin_curve, slanted_land_faces, slanted_land_noise, vertical_lines)
 from course_utils.data.sign_renderer import road_signs
 from course_utils.data.shapes import SHAPE_CLASSES, circles_to_rectangles, shapes_dataset
 from course_utils.data.sign_templates import SIGN_CLASSES

@@ -27,13 +27,13 @@ from course_utils.data.download import (
     UnsafeArchiveError,
 )
 from course_utils.data.gtsrb import load_gtsrb
-from course_utils.data.mixtures import FGAN_MIXTURE, GaussianMixture1D
 from course_utils.data.pipelines import as_dataset, from_tanh_range, to_tanh_range
 from course_utils.data.real_sets import PIX2PIX_DIRECTIONS, load_horse2zebra, load_mnist, load_pix2pix
 from course_utils.data.sign_renderer import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs, signs_from_templates
 from course_utils.data.shapes import SHAPE_CLASSES, circles, circles_to_rectangles, shapes_dataset, squares
-from course_utils.data.toy_sets import (grid_modes, grid_of_gaussians, is_face_pattern, ring_modes, ring_of_gaussians,
-                                         sin_curve, slanted_land_faces, slanted_land_noise, vertical_lines)
+from course_utils.data.toy_sets import (FGAN_MIXTURE, GaussianMixture1D, grid_modes, grid_of_gaussians, is_face_pattern,
+                                         ring_modes, ring_of_gaussians, sin_curve, slanted_land_faces,
+                                         slanted_land_noise, vertical_lines)
 from course_utils.data.version import DATA_VERSION
 
 __all__ = [
