@@ -26,6 +26,7 @@ from course_utils.metrics.sin_curve import (
 )
 from course_utils.metrics.slanted_land import face_share, hand_discriminator
 from course_utils.build.calibration import check_calibration, thresholds_for
+from course_utils.build.threshold_evidence import EVIDENCE
 from course_utils.metrics.thresholds import THRESHOLDS
 
 # ------------------------------------------------------------------------------------ sin curve
@@ -101,15 +102,13 @@ def test_hand_discriminator_calls_every_face_a_face():
     assert face_share(slanted_land_noise(500, seed=0)) < 0.6
 
 
-def test_face_share_with_functions_logits_and_keras_models():
+def test_face_share_with_functions_and_keras_models():
     keras = pytest.importorskip("keras")
     faces = slanted_land_faces(20, seed=1)
     assert face_share(faces, lambda x: np.zeros(len(x))) == 0.0
-    assert face_share(faces, lambda x: x @ np.array([1.0, -1, -1, 1]) - 10.0, outputs="logits") == 0.0
-    inputs = keras.Input((2, 2))
-    flat = keras.layers.Flatten()(inputs)
+    inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid", kernel_initializer="ones",
-                                                   bias_initializer=keras.initializers.Constant(100.0))(flat))
+                                                   bias_initializer=keras.initializers.Constant(100.0))(inputs))
     assert face_share(faces, model) == 1.0
 
 
@@ -118,7 +117,7 @@ def test_face_share_bad_input():
         face_share(np.zeros((3, 3, 3)))
     with pytest.raises(InputError, match=r"\[0, 1\]"):
         face_share(np.full((3, 2, 2), 2.0))
-    with pytest.raises(InputError, match="outputs='logits'"):
+    with pytest.raises(InputError, match="end it with a sigmoid"):
         face_share(np.zeros((3, 2, 2)), lambda x: np.full(len(x), 3.0))
     with pytest.raises(InputError, match="one face probability per image"):
         face_share(np.zeros((3, 2, 2)), lambda x: np.zeros(7))
@@ -177,7 +176,8 @@ def test_mixture_thresholds_separate_good_from_bad_generators(kind):
 
 
 def test_every_threshold_names_its_calibration():
+    assert set(EVIDENCE) == set(THRESHOLDS) and all(evidence.key == key for key, evidence in EVIDENCE.items())
     for key, threshold in THRESHOLDS.items():
         assert threshold.key == key
-        assert threshold.good_cases and threshold.bad_cases, key
+        assert EVIDENCE[key].good_cases and EVIDENCE[key].bad_cases, key
         assert threshold.samples > 0

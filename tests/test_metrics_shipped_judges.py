@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 
 from course_utils.build import ship_judges
-from course_utils.metrics import judges, shipped_judges
-from course_utils.metrics.judge_data import held_out_set, reference_images, spec_for
+from course_utils.metrics import judges
+from course_utils.metrics.judge_data import held_out_set, spec_for
 from course_utils.metrics.judges import judge_identity, judge_path, load_judge
-from course_utils.metrics.shipped_judges import model_weights, shipped_paths, write_shipped
+from course_utils.build.ship_judges import model_weights, write_shipped
+from course_utils.metrics.judges import shipped_paths
+from judge_helpers import reference_images
 
 
 def _no_training(*args, **kwargs):
@@ -38,7 +40,7 @@ def lines_judge(shared_judge_folder):
 def shipped_lines(lines_judge, tmp_path, monkeypatch):
     """The vertical-lines judge shipped into tmp_path/shipped, the folder load_judge reads; a fresh process."""
     folder = tmp_path / "shipped"
-    monkeypatch.setattr(shipped_judges, "SHIPPED_FOLDER", folder)
+    monkeypatch.setattr(judges, "SHIPPED_FOLDER", folder)
     monkeypatch.setattr(judges, "_LOADED", {})
     write_shipped(model_weights(lines_judge.model), lines_judge.facts, folder)
     return shipped_paths(judge_identity("vertical_lines"), folder)

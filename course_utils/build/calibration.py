@@ -32,6 +32,7 @@ from scipy import ndimage
 from course_utils.metrics import mixtures, sin_curve, slanted_land
 from course_utils.metrics.image_distances import FID_SAMPLES, frechet_distance, kernel_distance, precision_recall
 from course_utils.metrics.lines import vertical_lines_report
+from course_utils.build.threshold_evidence import EVIDENCE
 from course_utils.metrics.thresholds import THRESHOLDS, Threshold
 from course_utils.metrics.translation import cycle_l1, mask_iou, paired_l1
 
@@ -579,7 +580,8 @@ def check_calibration(table: object, calibration_name: str) -> tuple[int, list[s
 
     Args:
         table: a calibration table (anything with ``column(name) -> {case: value}``).
-        calibration_name: the ``calibration`` field of the thresholds to check, e.g. ``"ring"``.
+        calibration_name: the ``calibration`` of the thresholds' evidence
+            (:mod:`course_utils.build.threshold_evidence`), e.g. ``"ring"``.
 
     Returns:
         ``(number of thresholds checked, problems)``; no problems means every threshold
@@ -598,16 +600,17 @@ def check_calibration(table: object, calibration_name: str) -> tuple[int, list[s
     """
     checked, problems = 0, []
     for threshold in THRESHOLDS.values():
-        if threshold.calibration != calibration_name:
+        evidence = EVIDENCE[threshold.key]
+        if evidence.calibration != calibration_name:
             continue
-        column = table.column(threshold.calibration_column)  # type: ignore[attr-defined]
-        for case in threshold.good_cases:
+        column = table.column(evidence.calibration_column)  # type: ignore[attr-defined]
+        for case in evidence.good_cases:
             if not threshold.passes(column[case]):
                 problems.append(f"{threshold.key}: good case {case!r} ({column[case]:.4g}) fails")
-        for case in threshold.bad_cases:
+        for case in evidence.bad_cases:
             if threshold.passes(column[case]):
                 problems.append(f"{threshold.key}: bad case {case!r} ({column[case]:.4g}) passes")
-        nearest = min((column[case] for case in threshold.bad_cases), key=lambda bad: abs(bad - threshold.value))
+        nearest = min((column[case] for case in evidence.bad_cases), key=lambda bad: abs(bad - threshold.value))
         if abs(nearest - threshold.nearest_bad) > 0.5 * abs(threshold.value - threshold.nearest_bad):
             problems.append(f"{threshold.key}: nearest_bad is {threshold.nearest_bad:.4g}, but the table's "
                             f"nearest bad case is {nearest:.4g}")

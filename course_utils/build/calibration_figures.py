@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from course_utils.build.calibration import CALIBRATION_SEED, calibrate_judge, default_samples, image_sets
+from course_utils.build.threshold_evidence import EVIDENCE
 from course_utils.metrics.thresholds import THRESHOLDS, Threshold
 
 JUDGES_WITH_BARS = ("road_signs", "vertical_lines", "digits")
@@ -33,15 +34,19 @@ def bars_of(name: str) -> list[Threshold]:
         >>> [bar.key for bar in bars_of("digits")]
         ['digits_recognised_share', 'digits_fid']
     """
-    return [threshold for threshold in THRESHOLDS.values() if threshold.calibration == f"judge:{name}"]
+    return [threshold for threshold in THRESHOLDS.values() if EVIDENCE[threshold.key].calibration == f"judge:{name}"]
+
+
+def _column(bar: Threshold) -> str:
+    return EVIDENCE[bar.key].calibration_column
 
 
 def _row_text(values: dict[str, float], bars: list[Threshold]) -> str:
     parts = []
     for bar in bars:
-        value = values[bar.calibration_column]
+        value = values[_column(bar)]
         verdict = "pass" if bar.passes(value) else "FAIL"
-        parts.append(f"{bar.calibration_column} {value:.3g} {verdict}")
+        parts.append(f"{_column(bar)} {value:.3g} {verdict}")
     return "\n".join(parts)
 
 
@@ -61,8 +66,8 @@ def judge_figure(name: str, seed: int = CALIBRATION_SEED) -> Any:
     values = {case: dict(zip(table.columns, table.rows[case])) for case in cases}
     first = bars[0]
     def rank(case: str) -> tuple[int, float]:  # rows that pass more bars first, then by the first bar
-        passed = sum(bar.passes(values[case][bar.calibration_column]) for bar in bars)
-        value = values[case][first.calibration_column]
+        passed = sum(bar.passes(values[case][_column(bar)]) for bar in bars)
+        value = values[case][_column(first)]
         return -passed, -value if first.higher_is_better else value
 
     order = sorted(cases, key=rank)
@@ -76,8 +81,8 @@ def judge_figure(name: str, seed: int = CALIBRATION_SEED) -> Any:
         axis.set_xticks([]), axis.set_yticks([])
         axis.set_ylabel(case, rotation=0, ha="right", va="center", fontsize=8)
         axis.text(1.01, 0.5, _row_text(values[case], bars), transform=axis.transAxes, va="center", fontsize=7,
-                  color="black" if all(bar.passes(values[case][bar.calibration_column]) for bar in bars) else "#b71c1c")
-    described = "; ".join(f"{bar.calibration_column} {'≥' if bar.higher_is_better else '≤'} {bar.value:g}" for bar in bars)
+                  color="black" if all(bar.passes(values[case][_column(bar)]) for bar in bars) else "#b71c1c")
+    described = "; ".join(f"{_column(bar)} {'≥' if bar.higher_is_better else '≤'} {bar.value:g}" for bar in bars)
     figure.suptitle(f"Judge '{name}': calibration cases, from those that pass most bars to those that pass fewest (bars: {described})",
                     fontsize=9)
     figure.tight_layout()

@@ -18,21 +18,13 @@ import numpy as np
 
 from course_utils.data.colorization import colorization_pairs
 from course_utils.data.digit_images import digits
-from course_utils.data.mixtures import FGAN_MIXTURE
-from course_utils.data.points import (
-    grid_modes,
-    grid_of_gaussians,
-    ring_modes,
-    ring_of_gaussians,
-    sin_curve,
-)
+from course_utils.data.toy_sets import (FGAN_MIXTURE, grid_modes, grid_of_gaussians, ring_modes, ring_of_gaussians,
+                                         sin_curve, slanted_land_faces, slanted_land_noise, vertical_lines)
 from course_utils.data.sign_renderer import road_signs
 from course_utils.data.shapes import SHAPE_CLASSES, circles_to_rectangles, shapes_dataset
 from course_utils.data.sign_templates import SIGN_CLASSES
-from course_utils.data.slanted_land import slanted_land_faces, slanted_land_noise
 from course_utils.data.shapes import circles, squares
 from course_utils.data.version import DATA_VERSION
-from course_utils.data.vertical_lines import vertical_lines
 
 
 def image_strip(images: np.ndarray, gap: int = 2,

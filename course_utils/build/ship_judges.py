@@ -9,7 +9,7 @@ The first trains the judge from scratch in a temporary data folder (``train_judg
 the notebooks would run); the second ships the judge the data folder already holds, after
 checking it is of the current data and judge versions and still measures the held-out accuracy
 its facts state. Either way the weights are written as plain NumPy arrays with a ``.json`` of
-facts (:mod:`course_utils.metrics.shipped_judges`), read back into a network rebuilt in code,
+facts (see :mod:`course_utils.metrics.judges`), read back into a network rebuilt in code,
 and put in place (each file renamed into the folder) only when the rebuilt judge gives the same
 probabilities and features as the original on the judge's held-out images.
 
@@ -23,6 +23,8 @@ Example:
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
 import os
 import shutil
@@ -35,10 +37,11 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.files import atomic_output
 from course_utils.metrics import judges
 from course_utils.metrics.judge_data import JUDGE_SPECS, held_out_set, spec_for
 from course_utils.metrics.judge_model import Judge
-from course_utils.metrics.shipped_judges import model_weights, read_shipped, shipped_folder, write_shipped
+from course_utils.metrics.judges import read_shipped, shipped_folder, shipped_paths
 
 # The rebuilt judge must compute what the original does (the same weights and operations).
 TOLERANCE = 1e-6
@@ -46,6 +49,50 @@ TOLERANCE = 1e-6
 
 class ShipError(RuntimeError):
     """The judge to ship is not the current one, or its rebuilt copy computes something else."""
+
+
+def model_weights(model: Any) -> dict[str, np.ndarray]:
+    """Return a Keras model's weights by variable path, in the order of ``model.get_weights()``.
+
+    Example:
+        >>> from course_utils.metrics.judge_data import spec_for
+        >>> from course_utils.metrics.judge_model import build_model
+        >>> weights = model_weights(build_model(spec_for("vertical_lines"), seed=0))
+        >>> list(weights)[:2], weights["conv1/kernel"].shape
+        (['conv1/kernel', 'conv1/bias'], (3, 3, 1, 16))
+    """
+    return {variable.path: np.asarray(array) for variable, array in zip(model.weights, model.get_weights())}
+
+
+def write_shipped(weights: dict[str, np.ndarray], facts: dict[str, Any],
+                  folder: Path | None = None) -> tuple[Path, Path]:
+    """Write ``weights`` (see :func:`model_weights`) and ``facts`` as shipped judge files; return their paths.
+
+    ``facts`` must hold the judge's identity (``name``, ``seed``, ``judge_version``, ...); the
+    sha256 of the ``.npz`` and the arrays' order and shapes are added. Each file is written under
+    a temporary name first and renamed into place.
+
+    Example:
+        >>> import tempfile
+        >>> facts = {"name": "toy", "seed": 0, "judge_version": "1"}
+        >>> paths = write_shipped({"dense/kernel": np.ones((2, 3), "float32")}, facts, Path(tempfile.mkdtemp()))
+        >>> [path.name for path in paths]
+        ['toy-judge1-seed0.weights.npz', 'toy-judge1-seed0.json']
+    """
+    weights_path, facts_path = shipped_paths(facts, folder)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **weights)
+    data = buffer.getvalue()
+    facts = dict(facts) | {
+        "weights_file": weights_path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "weights": [{"name": name, "shape": list(array.shape)} for name, array in weights.items()],
+    }
+    for path, content in ((weights_path, data), (facts_path, (json.dumps(facts, indent=2) + "\n").encode())):
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(content)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; shipped files are readable by all
+    return weights_path, facts_path
 
 
 @contextmanager

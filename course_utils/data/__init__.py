@@ -27,70 +27,21 @@ from course_utils.data.download import (
     UnsafeArchiveError,
 )
 from course_utils.data.gtsrb import load_gtsrb
-from course_utils.data.mixtures import FGAN_MIXTURE, GaussianMixture1D
 from course_utils.data.pipelines import as_dataset, from_tanh_range, to_tanh_range
 from course_utils.data.real_sets import PIX2PIX_DIRECTIONS, load_horse2zebra, load_mnist, load_pix2pix
-from course_utils.data.points import (
-    grid_modes,
-    grid_of_gaussians,
-    ring_modes,
-    ring_of_gaussians,
-    sin_curve,
-)
 from course_utils.data.sign_renderer import GTSRB_CLASS_IDS, SIGN_CLASSES, road_signs, signs_from_templates
-from course_utils.data.shapes import (
-    SHAPE_CLASSES,
-    circles,
-    circles_to_rectangles,
-    shapes_dataset,
-    squares,
-)
-from course_utils.data.slanted_land import (
-    is_face_pattern,
-    slanted_land_faces,
-    slanted_land_noise,
-)
+from course_utils.data.shapes import SHAPE_CLASSES, circles, circles_to_rectangles, shapes_dataset, squares
+from course_utils.data.toy_sets import (FGAN_MIXTURE, GaussianMixture1D, grid_modes, grid_of_gaussians, is_face_pattern,
+                                         ring_modes, ring_of_gaussians, sin_curve, slanted_land_faces,
+                                         slanted_land_noise, vertical_lines)
 from course_utils.data.version import DATA_VERSION
-from course_utils.data.vertical_lines import vertical_lines
 
 __all__ = [
-    "DATA_VERSION",
-    "FGAN_MIXTURE",
-    "GTSRB_CLASS_IDS",
-    "PIX2PIX_DIRECTIONS",
-    "SHAPE_CLASSES",
-    "SIGN_CLASSES",
-    "DataFormatError",
-    "DataIntegrityError",
-    "DataSetError",
-    "DownloadError",
-    "GaussianMixture1D",
-    "UnknownDataSetError",
-    "UnsafeArchiveError",
-    "as_dataset",
-    "circles",
-    "circles_to_rectangles",
-    "colorization_pairs",
-    "digits",
-    "from_tanh_range",
-    "grid_modes",
-    "grid_of_gaussians",
-    "is_face_pattern",
-    "load",
-    "load_gtsrb",
-    "load_horse2zebra",
-    "load_mnist",
-    "load_pix2pix",
-    "ring_modes",
-    "ring_of_gaussians",
-    "road_signs",
-    "shapes_dataset",
-    "signs_from_templates",
-    "sin_curve",
-    "slanted_land_faces",
-    "slanted_land_noise",
-    "squares",
-    "to_grey",
-    "to_tanh_range",
-    "vertical_lines",
+    "DATA_VERSION", "FGAN_MIXTURE", "GTSRB_CLASS_IDS", "PIX2PIX_DIRECTIONS", "SHAPE_CLASSES", "SIGN_CLASSES",
+    "DataFormatError", "DataIntegrityError", "DataSetError", "DownloadError", "GaussianMixture1D",
+    "UnknownDataSetError", "UnsafeArchiveError", "as_dataset", "circles", "circles_to_rectangles",
+    "colorization_pairs", "digits", "from_tanh_range", "grid_modes", "grid_of_gaussians", "is_face_pattern", "load",
+    "load_gtsrb", "load_horse2zebra", "load_mnist", "load_pix2pix", "ring_modes", "ring_of_gaussians", "road_signs",
+    "shapes_dataset", "signs_from_templates", "sin_curve", "slanted_land_faces", "slanted_land_noise", "squares",
+    "to_grey", "to_tanh_range", "vertical_lines",
 ]

@@ -124,23 +124,11 @@ def _offline_name(name: str) -> str:
 def load(name: str, source: str = "offline", **options: Any) -> tuple[np.ndarray, ...]:
     """Load a data set from its offline generator or, with ``source="online"``, the real one.
 
-    ``name`` may be either member of a pair (``"road_signs"`` or ``"gtsrb"``): ``source``
-    decides which one is used. Options that do not apply to the chosen source are ignored, so
-    one call serves both; with no network the online request prints why and returns the
-    offline data.
-
-    Args:
-        name: ``road_signs``/``gtsrb``, ``digits``/``mnist``, ``circles_to_rectangles``/
-            ``facades``/``maps``, ``circles_squares``/``horse2zebra``.
-        source: ``"offline"`` (default) or ``"online"``.
-        options: ``n`` (offline: how many to make; online: at most this many, a random subset),
-            ``size``, ``seed``, and where they apply ``classes`` (sign names or indices),
-            ``split``, ``direction`` (pix2pix), ``border`` (GTSRB crop margin).
-
-    Raises:
-        UnknownDataSetError: an unknown name.
-        ValueError: an unknown source or option.
-        DataIntegrityError, DataFormatError, UnsafeArchiveError: a bad download (deleted).
+    ``name`` may be either member of a pair (``"road_signs"`` or ``"gtsrb"``); ``source``
+    decides. Options are ``n`` (online: a random subset of at most ``n``), ``size``, ``seed``
+    and, where they apply, ``classes``, ``split``, ``direction`` (pix2pix) and ``border``
+    (GTSRB); those the chosen source does not use are ignored. With no network the online
+    request prints why and returns the offline data.
 
     Example:
         >>> inputs, targets = load("facades", source="offline", n=4, size=32, seed=0)

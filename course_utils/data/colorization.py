@@ -1,9 +1,6 @@
-"""Grey -> colour pairs for pix2pix colourisation, cut from photos that ship offline.
-
-The photos are scikit-learn's two sample images (``china.jpg`` and ``flower.jpg``, 427x640,
-inside the scikit-learn wheel). Each pair is a random square crop (a quarter to two thirds of
-the photo's height, randomly mirrored), resized to ``size``; the grey image is its luma
-(ITU-R BT.601: 0.299 R + 0.587 G + 0.114 B).
+"""Grey -> colour pairs for pix2pix colourisation, cut from scikit-learn's two sample photos
+(which ship offline): random square crops, a quarter to two thirds of the photo's height, randomly
+mirrored; the grey image is the luma (ITU-R BT.601).
 
 Example:
     >>> grey, colour = colorization_pairs(2, size=32, seed=0)
@@ -45,11 +42,8 @@ def to_grey(colour: np.ndarray) -> np.ndarray:
 def colorization_pairs(
     n: int, size: int = 64, seed: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(grey, colour)`` pairs of random crops of the offline sample photos.
-
-    Returns:
-        grey ``float32`` ``(n, size, size, 1)`` and colour ``float32`` ``(n, size, size, 3)``,
-        both in ``[0, 1]``.
+    """Return ``(grey, colour)`` pairs of random crops of the sample photos: ``float32``
+    ``(n, size, size, 1)`` and ``(n, size, size, 3)`` in ``[0, 1]``.
 
     Example:
         >>> grey, colour = colorization_pairs(3, size=16, seed=1)

@@ -1,7 +1,5 @@
-"""Handwritten digits that ship offline: scikit-learn's 1797 8x8 digits, upscaled smoothly.
-
-The source images hold values 0-16 (ink is high); they are scaled to ``[0, 1]`` (1 = ink,
-on a 0 background, like MNIST) and resized with a bicubic filter.
+"""Handwritten digits that ship offline: scikit-learn's 1797 8x8 digits (values 0-16) scaled to
+``[0, 1]`` (1 = ink, like MNIST) and upscaled with a bicubic filter.
 
 Example:
     >>> images, labels = digits(size=16)
@@ -18,7 +16,6 @@ import numpy as np
 from course_utils.checks import make_rng, whole_number
 from course_utils.data.resizing import resize_images
 
-DIGITS_COUNT: int = 1797
 
 
 @functools.lru_cache(maxsize=4)
@@ -35,16 +32,8 @@ def _digits_at(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def digits(size: int = 32, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Return all 1797 scikit-learn digits as ``(images, labels)``.
-
-    Args:
-        size: output side in pixels (the source is 8x8).
-        seed: ``None`` keeps scikit-learn's order; an integer shuffles the images (with their
-            labels) reproducibly.
-
-    Returns:
-        images ``float32`` ``(1797, size, size, 1)`` in ``[0, 1]`` (1 = ink), labels ``int64``
-        digits 0-9.
+    """Return all 1797 digits as ``(images, labels)``: ``float32`` ``(1797, size, size, 1)`` and
+    ``int64`` 0-9, in scikit-learn's order (``seed=None``) or shuffled reproducibly by ``seed``.
 
     Example:
         >>> images, labels = digits(size=32, seed=0)

@@ -1,22 +1,14 @@
-"""Fetching the real data sets' files with ``keras.utils.get_file``: where they come from, what
-they must match, and safe extraction.
+"""Fetching the real data sets' files with ``keras.utils.get_file`` (download, sha256 check,
+extraction), plus what the course needs on top:
 
-``get_file`` downloads (http, https, or ``file://`` from a mirror folder, with a progress bar),
-checks a sha256, deletes what it was writing when the transfer fails, and extracts zip and tar
-archives, skipping members that would land outside the folder. The course adds:
-
-- pinned sizes and sha256 (:data:`REMOTE_FILES`); where no hash is published, the hash of the
-  first download is recorded (``recorded_sha256.json`` in the data folder, keyed by URL) and
-  later downloads must match it;
-- ``COURSE_DATA_MIRROR``, a base URL or a local folder holding byte-identical copies with the
-  canonical names, used instead of the canonical host;
-- one clear :class:`DownloadError` (no network, HTTP error, cut-off transfer, file missing from
-  the mirror) and :class:`DataIntegrityError` (wrong size or sha256), never a bare traceback;
-- no half-written file taken for data: a file cut off by a killed run has the wrong size and is
-  fetched again; a file that fails a check is deleted; an archive is extracted into a
-  temporary folder renamed into place only when complete;
-- an archive holding a member that would land outside the folder is refused as a whole
-  (``get_file`` would skip the member with a warning) and deleted.
+- pinned sizes and sha256 (:data:`REMOTE_FILES`); where no hash is published, the first
+  download's hash is recorded (``recorded_sha256.json`` in the data folder) and must match later;
+- ``COURSE_DATA_MIRROR``: a base URL or a folder of byte-identical copies, used instead;
+- one clear :class:`DownloadError` (no network, HTTP error, cut-off transfer, missing from the
+  mirror) or :class:`DataIntegrityError` (wrong size or sha256), never a bare traceback;
+- no half-written file taken for data (wrong size: fetched again; failed check: deleted;
+  archives extracted into a temporary folder renamed into place when complete), and an archive
+  with a member that would land outside its folder refused as a whole and deleted.
 
 Example:
     >>> REMOTE_FILES["mnist"].filename
@@ -139,7 +131,7 @@ def source_url(remote: RemoteFile) -> str:
     return (folder.resolve() / remote.filename).as_uri()
 
 
-def sha256_of(path: Path) -> str:
+def _sha256_of(path: Path) -> str:
     """The hex sha256 of a file (``get_file`` checks hashes but does not return them)."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -220,7 +212,7 @@ def fetch_file(remote: RemoteFile, folder: Path) -> Path:
             "off, or the file is corrupt or has changed. It was deleted; run again to download it "
             "afresh, and if this persists, report it.")
     if expected is None:
-        _write_records({**_records(), origin: {"sha256": sha256_of(path), "size": size}})
+        _write_records({**_records(), origin: {"sha256": _sha256_of(path), "size": size}})
     return path
 
 
@@ -272,7 +264,7 @@ def discard_if_unusable(*paths: Path) -> Iterator[None]:
         yield
     except (DataFormatError, UnsafeArchiveError) as error:
         files = [path for path in paths if path.is_file()]
-        hashes = {sha256_of(path) for path in files}
+        hashes = {_sha256_of(path) for path in files}
         records = _records()
         kept = {url: record for url, record in records.items() if record.get("sha256") not in hashes}
         if len(kept) != len(records):

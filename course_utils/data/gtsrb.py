@@ -1,15 +1,9 @@
 """The German Traffic Sign Recognition Benchmark (GTSRB), the course's four classes.
 
-Stallkamp, Schlipsing, Salmen, Igel: "Man vs. computer: Benchmarking machine learning
-algorithms for traffic sign recognition", Neural Networks 32, 2012. No licence is published;
-the authors ask for this citation. The images are never shipped with the course.
-
-Training archive: ``GTSRB/Final_Training/Images/000CC/`` per class ``CC``, P6 PPM images and
-``GT-000CC.csv`` (``;``-separated: ``Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;
-ClassId``). Test: ``GTSRB/Final_Test/Images/NNNNN.ppm``, labels in a second archive
-(``GT-final_test.csv``). Each image is cropped to its ROI (the sign's bounding box) widened by
-``border`` (10% of the ROI's size on each side by default, the offline renderer's framing; 0
-crops tight to the sign), resized to ``size`` and cached.
+Stallkamp, Schlipsing, Salmen, Igel, Neural Networks 32, 2012 (no licence is published; the
+authors ask for this citation; the images never ship with the course). Each image is cropped to
+its ROI widened by ``border`` (10% on each side by default, the offline renderer's framing),
+resized to ``size`` and cached.
 
 Example:
     >>> images, labels = load_gtsrb(classes=(1,), size=32)  # doctest: +SKIP
@@ -117,22 +111,11 @@ def _rows(split: str) -> tuple[list[Path], list[Row]]:
 
 def load_gtsrb(classes: Sequence[int | str] | int | str | None = (1, 7, 14, 16), size: int = 32,
                split: str = "train", border: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """Load GTSRB crops of the chosen classes, in the offline renderer's format.
+    """Load GTSRB crops of the chosen classes as ``(images, labels)``, like ``road_signs``.
 
-    Args:
-        classes: GTSRB class ids among 1 (speed limit 30), 7 (speed limit 100), 14 (stop) and
-            16 (no trucks), or the course's sign names; ``None`` for all four.
-        size: side of the square crops in pixels.
-        split: ``"train"`` (the training archive, 4860 images of these classes) or ``"test"``.
-        border: share of the sign's size kept around it on each side (0 = tight ROI crop).
-
-    Returns:
-        ``(images, labels)`` like ``road_signs``: images ``float32`` ``(n, size, size, 3)`` in
-        ``[0, 1]``, labels ``int64`` indices into ``SIGN_CLASSES`` (speed_limit_30 = 0,
-        speed_limit_100 = 1, stop = 2, no_trucks = 3).
-
-    Raises:
-        DownloadError: no network (``load(..., source="online")`` falls back instead).
+    ``classes``: GTSRB ids among 1, 7, 14, 16 or the course's sign names (``None``: all four);
+    ``split``: ``"train"`` (4860 images of these classes) or ``"test"``; ``border``: share of
+    the sign's size kept on each side. Labels index ``SIGN_CLASSES``.
 
     Example:
         >>> images, labels = load_gtsrb(classes=(14,), size=32)  # doctest: +SKIP

@@ -47,17 +47,9 @@ def as_dataset(
 ) -> Any:
     """Wrap arrays of equal length in a batched, prefetched ``tf.data.Dataset``.
 
-    One array gives batches of that array; several give tuples of batches, e.g.
-    ``as_dataset(images, labels, batch_size=64)`` yields ``(images_batch, labels_batch)``.
-    The data are reshuffled every epoch (reproducibly when ``seed`` is given).
-
-    Args:
-        arrays: one or more arrays with the same first dimension.
-        batch_size: samples per batch.
-        shuffle: shuffle the whole set (buffer = its length) every epoch.
-        seed: shuffling seed.
-        repeat: repeat forever (for step-based training loops).
-        drop_remainder: drop the last, smaller batch so every batch has ``batch_size``.
+    Several arrays give tuples of batches (``as_dataset(images, labels, batch_size=64)``). The
+    whole set is reshuffled every epoch (reproducibly with ``seed``); ``repeat`` repeats it
+    forever (for step-based loops); ``drop_remainder`` drops the last, smaller batch.
 
     Example:
         >>> dataset = as_dataset(np.zeros((10, 2), np.float32), batch_size=4)  # doctest: +SKIP

@@ -1,19 +1,13 @@
 """The real MNIST, pix2pix and CycleGAN data sets as arrays in the format of the offline ones,
-converted once and cached as one ``.npz`` per split and size.
+converted once and cached as one ``.npz`` per split and size (rebuilt when unreadable or of
+another ``CACHE_VERSION``).
 
-- **MNIST** (LeCun, Cortes, Burges; CC BY-SA 3.0): Keras' ``mnist.npz``, fetched with the URL
-  and sha256 of ``keras.datasets.mnist.load_data`` but into the course's data folder and through
-  ``COURSE_DATA_MIRROR``; 28x28 ``uint8`` digits resized to ``size``.
-- **pix2pix** (Isola, Zhu, Zhou, Efros, CVPR 2017): each image holds a pair side by side;
-  **facades** ``facades/{train,val,test}/N.jpg``, photo left, label map right (CMP Facade
-  Database, Tylecek and Sara 2013); **maps** ``maps/{train,val}/N.jpg``, aerial photo left, map
-  right. Directions (the first is the default): facades ``labels_to_photo`` or
-  ``photo_to_labels``; maps ``map_to_aerial`` (the lecture's map2image) or ``aerial_to_map``.
-- **horse2zebra** (Zhu, Park, Isola, Efros, ICCV 2017; ImageNet images):
-  ``horse2zebra/{trainA,trainB,testA,testB}/*.jpg``, A = horses, B = zebras, unpaired.
-
-A cache holds ``cache_version``; one that cannot be read, lacks an array or carries another
-version is rebuilt.
+- **MNIST** (LeCun, Cortes, Burges; CC BY-SA 3.0): Keras' ``mnist.npz`` (URL and sha256 of
+  ``keras.datasets.mnist``, fetched into the course's data folder, through the mirror).
+- **pix2pix** (Isola et al., CVPR 2017), pairs side by side in each JPEG: **facades** (CMP Facade
+  Database; photo left, labels right) and **maps** (aerial left, map right); see
+  :data:`PIX2PIX_DIRECTIONS` (the first direction is the default).
+- **horse2zebra** (Zhu et al., ICCV 2017): A = horses, B = zebras, unpaired.
 
 Example:
     >>> images, labels = load_mnist(size=32)  # doctest: +SKIP
@@ -98,10 +92,7 @@ def open_rgb(path: Path) -> Image.Image:
 def read_folder(folder: Path, convert: Callable[[Image.Image], np.ndarray],
                 shape: tuple[int, ...]) -> np.ndarray:
     """``convert`` (RGB image -> uint8 array of ``shape``) applied to each JPEG/PNG in
-    ``folder``, in numeric order of the names, stacked.
-
-    Raises:
-        DataFormatError: the folder is missing or holds no image.
+    ``folder``, in numeric order of the names, stacked (``DataFormatError`` if there is none).
 
     Example:
         >>> import tempfile
@@ -132,10 +123,8 @@ def _check_split(name: str, split: str, splits: Sequence[str]) -> None:
 
 
 def load_mnist(size: int = 32, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """Load MNIST as ``(images, labels)`` in the format of the offline ``digits``.
-
-    Returns:
-        images ``float32`` ``(n, size, size, 1)`` in ``[0, 1]`` (1 = ink), labels ``int64``.
+    """Load MNIST as ``(images, labels)`` like the offline ``digits``: ``float32``
+    ``(n, size, size, 1)`` in ``[0, 1]`` (1 = ink) and ``int64`` labels.
 
     Example:
         >>> images, labels = load_mnist(size=28, split="test")  # doctest: +SKIP
@@ -180,17 +169,9 @@ def split_halves(image: Image.Image, size: int) -> np.ndarray:
 
 def load_pix2pix(name: str = "facades", size: int = 64, split: str = "train",
                  direction: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Load a pix2pix data set as ``(inputs, targets)``, like ``circles_to_rectangles``.
-
-    Args:
-        name: ``"facades"`` or ``"maps"``.
-        size: side of the square images in pixels (the halves are resized to it).
-        split: facades ``train`` (400), ``val`` (100) or ``test`` (106); maps ``train`` (1096)
-            or ``val`` (1098).
-        direction: see the module documentation; ``None`` for the default.
-
-    Returns:
-        ``float32`` arrays ``(n, size, size, 3)`` in ``[0, 1]``.
+    """Load a pix2pix data set (``"facades"`` or ``"maps"``) as ``(inputs, targets)``, like
+    ``circles_to_rectangles``: ``float32`` ``(n, size, size, 3)`` in ``[0, 1]``. Splits: facades
+    ``train`` (400), ``val`` (100), ``test`` (106); maps ``train`` (1096), ``val`` (1098).
 
     Example:
         >>> inputs, targets = load_pix2pix("maps", direction="aerial_to_map")  # doctest: +SKIP

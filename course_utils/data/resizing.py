@@ -20,10 +20,8 @@ RESAMPLING = {
 
 
 def resize_images(images: np.ndarray, size: int, method: str = "bicubic") -> np.ndarray:
-    """Resize ``(n, h, w, c)`` float images to ``(n, size, size, c)`` ``float32``.
-
-    Each channel is resized in Pillow's 32-bit float mode, so no precision is lost; the result
-    is clipped to ``[0, 1]`` because cubic filters overshoot slightly at sharp edges.
+    """Resize ``(n, h, w, c)`` float images to ``(n, size, size, c)`` ``float32`` (Pillow's float
+    mode, clipped to ``[0, 1]``: cubic filters overshoot slightly at sharp edges).
 
     Example:
         >>> import numpy as np

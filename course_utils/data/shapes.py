@@ -1,14 +1,8 @@
-"""Flat coloured shapes: CycleGAN's unpaired sets, pix2pix's circle->rectangle pairs, and a
-labelled set for a shape classifier.
+"""Flat coloured shapes on white: CycleGAN's unpaired :func:`circles` and :func:`squares`,
+pix2pix's :func:`circles_to_rectangles` pairs, and the labelled :func:`shapes_dataset`.
 
-Every image is ``float32``, ``(n, size, size, 3)``, values in ``[0, 1]``, on a white background.
-Shapes have anti-aliased edges (each pixel is covered in proportion to its overlap), do not
-overlap each other, and stay inside the image.
-
-- :func:`circles` / :func:`squares`: 1-3 shapes per image, random colours and sizes (notebook 12).
-- :func:`shapes_dataset`: the same images labelled 0 circle, 1 square, 2 rectangle (a judge).
-- :func:`circles_to_rectangles`: violet circles -> green rectangles (the circle's bounding
-  square: same centre and size), the pix2pix pairs of the hands-on lecture (notebook 11).
+Images are ``float32`` ``(n, size, size, 3)`` in ``[0, 1]``; 1-3 shapes per image with
+anti-aliased edges, never overlapping each other, inside the image.
 
 Example:
     >>> images = circles(2, size=32, seed=0)
@@ -60,13 +54,9 @@ def _sample_extents(rng: np.random.Generator, kinds: np.ndarray, size: int) -> n
 def _layout(
     rng: np.random.Generator, n: int, size: int, kinds: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Place 1 to MAX_SHAPES non-overlapping shapes per image (vectorised rejection sampling).
-
-    Returns centres (n, K, 2) as (x, y) in pixels, half extents (n, K, 2) as (half width,
-    half height), and an ``active`` mask (n, K). ``kinds[i]`` is the class of image ``i``.
-    Shapes keep their circumscribed circles 2 pixels apart, so even a circle's bounding square
-    (used by circles_to_rectangles) never touches another shape.
-    """
+    """Place 1 to MAX_SHAPES non-overlapping shapes per image (vectorised rejection sampling):
+    centres and half extents (n, K, 2) in pixels and an ``active`` mask (n, K). Circumscribed
+    circles stay 2 pixels apart, so even a circle's bounding square touches no other shape."""
     centres = np.zeros((n, MAX_SHAPES, 2))
     half_extents = np.zeros((n, MAX_SHAPES, 2))
     active = np.zeros((n, MAX_SHAPES), dtype=bool)
@@ -123,11 +113,7 @@ def _paint(
     colours: np.ndarray,
     size: int,
 ) -> np.ndarray:
-    """Paint shapes over a white background, in chunks to bound memory.
-
-    Shapes never overlap, so the image is the background plus each shape's coverage times
-    (its colour - background).
-    """
+    """Background plus each shape's coverage times (its colour - background), in chunks."""
     n = len(kinds)
     background = np.array(BACKGROUND_COLOUR, dtype=np.float32)
     images = np.empty((n, size, size, 3), dtype=np.float32)
@@ -180,10 +166,8 @@ def squares(n: int, size: int = 64, seed: int | None = None) -> np.ndarray:
 def shapes_dataset(
     n: int, size: int = 64, seed: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``n`` labelled shape images and balanced labels (0 circle, 1 square, 2 rectangle).
-
-    Each image holds 1-3 shapes of its class, drawn exactly as :func:`circles` and
-    :func:`squares` draw them, so a classifier trained here can judge CycleGAN's outputs.
+    """Return ``n`` shape images, 1-3 shapes of one class each, and balanced labels (0 circle,
+    1 square, 2 rectangle), drawn as :func:`circles` and :func:`squares` draw them.
 
     Example:
         >>> images, labels = shapes_dataset(6, seed=0)
@@ -199,12 +183,8 @@ def shapes_dataset(
 def circles_to_rectangles(
     n: int, size: int = 64, seed: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return pix2pix pairs: violet circles (inputs) and green rectangles (targets).
-
-    Each target rectangle is the bounding square of its circle: same centre, side = diameter.
-
-    Returns:
-        ``(inputs, targets)``, each ``float32`` of shape ``(n, size, size, 3)`` in ``[0, 1]``.
+    """Return pix2pix pairs ``(inputs, targets)``: violet circles and green rectangles, each
+    the bounding square of its circle.
 
     Example:
         >>> inputs, targets = circles_to_rectangles(2, size=32, seed=0)
@@ -223,8 +203,7 @@ def circles_to_rectangles(
 
 
 def balanced_labels(n: int, number_of_classes: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``n`` labels in ``range(number_of_classes)``, as equal in count as ``n`` allows,
-    in random order.
+    """Return ``n`` labels in ``range(number_of_classes)``, equal in count, in random order.
 
     Example:
         >>> sorted(np.bincount(balanced_labels(10, 2, make_rng(0))).tolist())

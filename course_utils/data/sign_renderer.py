@@ -1,20 +1,10 @@
 """A renderer of photo-like crops of four German road signs, the offline stand-in for GTSRB.
 
-Each image is a sign template (see :mod:`course_utils.data.sign_templates`) placed on a street
-background with a random size (the sign spans 74-90% of the crop, so about 10% border is left
-on each side, as in GTSRB crops), position, slight rotation and perspective, then photographed:
-faded paint, uneven light, exposure, colour cast, blur and noise. The sign is warped straight to
-the output size from a template pre-shrunk with a Lanczos filter (that is the supersampling),
-so thousands of signs render in seconds.
-
-Classes (labels are indices into ``SIGN_CLASSES``):
-
-====  ==================  =======================================  ================
- 0    ``speed_limit_30``  red ring, black "30" on white             GTSRB class 1
- 1    ``speed_limit_100`` red ring, black "100" on white            GTSRB class 7
- 2    ``stop``            red octagon, white "STOP"                 GTSRB class 14
- 3    ``no_trucks``       red ring, black lorry on white (Z. 253)   GTSRB class 16
-====  ==================  =======================================  ================
+Each image is a sign template (:mod:`course_utils.data.sign_templates`) warped straight to the
+output size onto a street background, with a random size (74-90% of the crop, as in GTSRB
+crops), position, slight rotation and perspective, then weathered and photographed
+(:mod:`course_utils.data.street_photo`). Labels index ``SIGN_CLASSES``: ``speed_limit_30``,
+``speed_limit_100``, ``stop``, ``no_trucks`` (GTSRB classes 1, 7, 14 and 16).
 
 Example:
     >>> images, labels = road_signs(8, size=32, seed=0)
@@ -31,8 +21,7 @@ from PIL import Image
 
 from course_utils.checks import make_rng, whole_number
 from course_utils.data.shapes import balanced_labels
-from course_utils.data.photo_effects import photograph
-from course_utils.data.scenery import add_poles, street_backgrounds
+from course_utils.data.street_photo import add_poles, photograph, street_backgrounds
 from course_utils.data.sign_templates import (
     ALL_SIGNS,
     EDGE_WHITE,
@@ -93,11 +82,8 @@ def sign_class_indices(classes: Sequence[str | int] | str | int | None) -> tuple
 
 
 def _homographies(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Coefficients (a..h) that map each image's 4 ``target`` points onto its ``source`` points.
-
-    Pillow's perspective transform wants, for every output pixel (x, y), the input position
-    ((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (g x + h y + 1)).
-    """
+    """Pillow's perspective coefficients (a..h) mapping each image's 4 ``target`` points onto
+    its ``source`` points: input = ((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (...))."""
     n = len(source)
     system = np.zeros((n, 8, 8))
     right = np.zeros((n, 8))
@@ -157,11 +143,7 @@ def _warp_signs(names: Sequence[str], size: int, target_corners: np.ndarray) -> 
 
 
 def _weather_signs(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Sign paint as it looks outdoors: faded, dirty, brighter or darker than its surroundings.
-
-    Each sign is moved towards its own grey by ``fade`` and scaled by a brightness and a slight
-    tint: ``(rgb (1 - fade) + grey fade) brightness tint``.
-    """
+    """Sign paint as it looks outdoors: ``(rgb (1 - fade) + grey fade) brightness tint``."""
     n = len(rgb)
     fade = rng.uniform(0.0, 0.35, size=(n, 1, 1, 1))
     scale = rng.uniform(0.75, 1.1, size=(n, 1, 1, 1)) * np.exp(rng.normal(0.0, 0.03, (n, 3, 1, 1)))
@@ -193,21 +175,11 @@ def road_signs(
     size: int = 32,
     seed: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Render ``n`` photo-like road-sign crops, balanced over the chosen classes.
+    """Render ``n`` photo-like road-sign crops, balanced over the chosen classes, in random order.
 
-    Args:
-        n: number of images.
-        classes: ``None`` for all four signs, or some of ``SIGN_CLASSES`` by name or index
-            (e.g. ``["speed_limit_30"]`` for notebook 06).
-        size: side of the square images in pixels (32 and 64 are the course's sizes; 16-256).
-        seed: integer for a reproducible set, ``None`` for a fresh one.
-
-    Returns:
-        ``(images, labels)``: images ``float32`` ``(n, size, size, 3)`` in ``[0, 1]``; labels
-        ``int64`` indices into ``SIGN_CLASSES`` (also when only some classes are asked for;
-        the judge's extra speed limits continue the numbering, as in ``ALL_SIGNS``),
-        equally many of each chosen class (up to one when ``n`` does not divide evenly), in
-        random order.
+    ``classes``: ``None`` for all four signs, or some of ``SIGN_CLASSES`` (or the judge's
+    ``ALL_SIGNS``) by name or index. Returns images ``float32`` ``(n, size, size, 3)`` in
+    ``[0, 1]`` (``size`` 16-256) and ``int64`` labels indexing ``ALL_SIGNS``.
 
     Example:
         >>> images, labels = road_signs(6, classes=["stop", "no_trucks"], seed=1)
@@ -234,12 +206,8 @@ def _render(names: Sequence[str], size: int, rng: np.random.Generator) -> np.nda
 
 
 def signs_from_templates(names: Sequence[str], size: int = 32, seed: int | None = None) -> np.ndarray:
-    """Render one photo-like crop per template name, in order, as :func:`road_signs` does.
-
-    Names are signs of ``ALL_SIGNS``, ``"ring:TEXT"`` (a round sign with any text, e.g. an
-    unknown or garbled number) or ``"smudged:speed_limit_N"`` (its number smeared into a blot):
-    the road-sign judge learns from them that a ring alone is not a speed-limit sign, and the
-    calibration shows what it says of signs a person could not read.
+    """Render one photo-like crop per template name, in order, as :func:`road_signs` does: signs
+    of ``ALL_SIGNS``, ``"ring:TEXT"`` (any text in a ring) or ``"smudged:speed_limit_N"``.
 
     Example:
         >>> signs_from_templates(["ring:38", "smudged:speed_limit_30"], seed=0).shape

@@ -1,9 +1,5 @@
-"""The version of the offline data generators' output.
-
-Bump ``DATA_VERSION`` whenever any generator in ``course_utils.data`` produces different
-arrays for the same arguments and seed (a new renderer, another colour, a changed default).
-Judges (small classifiers trained on generated data) and cached arrays are stored under this
-version, so a bump makes them retrain instead of silently scoring the new data with old models.
+"""The version of the offline data generators' output: bump ``DATA_VERSION`` whenever a generator
+gives other arrays for the same arguments and seed, so that judges and caches are made afresh.
 
 Example:
     >>> from course_utils.data.version import DATA_VERSION

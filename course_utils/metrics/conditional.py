@@ -1,15 +1,13 @@
 """Conditional accuracy ("GAN-test"): does a conditional generator draw the class it was asked for?
 
-A judge trained on real images (:mod:`course_utils.metrics.judges`) classifies images that
-were generated for given labels; the accuracy per asked-for class says, for example, whether
-the road-sign GAN of notebook 09 draws a stop sign when asked for one. A generator that
-ignores its label scores about 1 / (number of classes).
+A judge trained on real images classifies the generated ones; a generator that ignores its
+label scores about 1 / (number of classes).
 
 Example:
-    >>> from course_utils.metrics.judge_data import reference_images
+    >>> from course_utils.data import road_signs
     >>> from course_utils.metrics.judges import load_judge
     >>> judge = load_judge("road_signs")
-    >>> images, labels = reference_images("road_signs", 200)
+    >>> images, labels = road_signs(200, seed=1)
     >>> result = conditional_accuracy(judge, images, labels)
     >>> result.overall > 0.9
     True
@@ -57,22 +55,14 @@ class ConditionalAccuracy:
 
 
 def conditional_accuracy(judge: Judge, images: Any, asked_labels: Any) -> ConditionalAccuracy:
-    """Return the judge's accuracy on ``images`` generated for ``asked_labels``, overall and per class.
-
-    Args:
-        judge: a judge trained on the real data set (e.g. ``load_judge("road_signs")``).
-        images: the generated images, in [0, 1], the judge's image size.
-        asked_labels: the class each image was generated for (names or indices), one per image.
-
-    Returns:
-        Overall accuracy, accuracy and count per asked-for class (classes never asked for are
-        left out), the worst class, and the confusion counts ``[asked][judged]``.
+    """Return the judge's accuracy on ``images`` generated for ``asked_labels`` (names or indices):
+    overall, per asked-for class with counts, the worst class, and confusion counts ``[asked][judged]``.
 
     Example:
-        >>> from course_utils.metrics.judge_data import reference_images
+        >>> from course_utils.data import shapes_dataset
         >>> from course_utils.metrics.judges import load_judge
         >>> judge = load_judge("shapes")
-        >>> images, labels = reference_images("shapes", 90)
+        >>> images, labels = shapes_dataset(90, seed=1)
         >>> sorted(conditional_accuracy(judge, images, labels).per_class)
         ['circle', 'rectangle', 'square']
     """

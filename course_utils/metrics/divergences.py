@@ -114,18 +114,11 @@ def _f_integrand(name: str, log_p: np.ndarray, log_q: np.ndarray) -> np.ndarray:
 def divergence(
     p: Any, q: Any, name: str, *, lower: float = GRID_LOWER, upper: float = GRID_UPPER, points: int = GRID_POINTS,
 ) -> float:
-    """Return the divergence ``name`` from P to Q, by numerical integration on a fine grid.
+    """Return the divergence ``name`` (the module's table) from P to Q by Simpson's rule.
 
-    Args:
-        p: the data distribution P (anything with ``pdf`` and ``cdf``; ``logpdf`` or ``log_pdf``
-            is used when present).
-        q: the model distribution Q.
-        name: ``"kl"``, ``"reverse_kl"``, ``"js"`` (f-GAN convention, no 1/2), ``"jeffrey"``,
-            ``"pearson"`` or ``"wasserstein"``.
-        lower, upper, points: the integration grid; it must hold (almost) all mass of P and Q.
-
-    Returns:
-        The divergence, ``inf`` when Q has no density where P has (for KL and Pearson).
+    ``p`` and ``q`` need ``pdf`` and ``cdf`` (``logpdf`` or ``log_pdf`` is used when present);
+    the grid ``lower, upper, points`` must hold (almost) all their mass. ``inf`` when Q has no
+    density where P has (KL, Pearson).
 
     Example:
         >>> from scipy import stats

@@ -1,17 +1,9 @@
-"""FID, KID, precision and recall: how far generated images are from real ones, in a judge's feature space.
+"""FID, KID, precision and recall: how far generated images are from real ones in feature space.
 
-Both compare the *features* of two image sets, here the penultimate layer of one of the
-course's small judge classifiers (:mod:`course_utils.metrics.judges`) instead of
-InceptionV3 (the precedent is TF-GAN's ``frechet_classifier_distance``):
-
-- **FID** (Frechet distance): fit a Gaussian to each feature set and compute
-  ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``. It is biased upwards at small N,
-  so only compare FIDs computed at the same N (:data:`FID_SAMPLES`).
-- **KID** (kernel distance): the unbiased estimate of the squared maximum mean discrepancy
-  with the kernel ``k(x, y) = (x . y / d + 1)^3``. Unbiased at any N (it can dip slightly
-  below 0 when the sets match).
-
-The numbers are only comparable for one judge (same name, seed and data version).
+The features are the penultimate layer of one of the course's judges
+(:mod:`course_utils.metrics.judges`) instead of InceptionV3, as TF-GAN's
+``frechet_classifier_distance`` allows; numbers compare only for one judge, and FID (biased
+upwards at small N) only at one N (:data:`FID_SAMPLES`).
 
 Example:
     >>> import numpy as np
@@ -58,14 +50,9 @@ def _check_pair(real: np.ndarray, generated: np.ndarray) -> None:
 
 
 def frechet_distance(real_features: Any, generated_features: Any) -> float:
-    """Return the Frechet distance between Gaussians fitted to two feature sets.
+    """Return the Frechet distance between Gaussians fitted to two feature sets (FID on features).
 
-    ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``, with the matrix square root
-    from :func:`scipy.linalg.sqrtm` (real part).
-
-    Raises:
-        InputError: when a set has no more samples than features (its covariance
-            cannot be estimated) or the feature counts differ.
+    ``||mu_r - mu_g||^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``; each set needs more samples than features.
 
     Example:
         >>> rng = np.random.default_rng(1)
@@ -101,10 +88,7 @@ def frechet_distance(real_features: Any, generated_features: Any) -> float:
 
 
 def kernel_distance(real_features: Any, generated_features: Any) -> float:
-    """Return KID: the unbiased squared MMD with the kernel ``(x . y / d + 1)^3``.
-
-    Raises:
-        InputError: when a set has fewer than 2 samples or the feature counts differ.
+    """Return KID: the unbiased squared MMD with the kernel ``(x . y / d + 1)^3`` (may dip below 0).
 
     Example:
         >>> rng = np.random.default_rng(2)
@@ -141,15 +125,9 @@ def _within_neighbourhoods(centres: np.ndarray, points: np.ndarray, k: int) -> f
 def precision_recall(real_features: Any, generated_features: Any, k: int = 3) -> tuple[float, float]:
     """Return improved precision and recall (Kynkaanniemi et al., 2019) with ``k`` neighbours.
 
-    The real features spread a manifold: a ball around each real sample reaching its k-th
-    nearest real neighbour. *Precision* is the share of generated samples inside that manifold
-    (fidelity: do they look real?); *recall* is the share of real samples inside the generated
-    samples' manifold, built the same way (diversity: is all of the real data covered?). A
-    collapsed generator can score high precision and near-zero recall; noise, the other way
-    round. Compare values only at one N and one k.
-
-    Raises:
-        InputError: for sets of at most ``k`` samples or different feature counts.
+    *Precision*: the share of generated samples inside the real manifold (balls around each
+    real sample reaching its k-th nearest real neighbour); *recall*: the share of real samples
+    inside the generated manifold. Compare values only at one N and one k.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -181,46 +159,22 @@ def _first_samples(images: Any, name: str, samples: int) -> np.ndarray:
     return array[:samples]
 
 
-def _judge_feature_pair(judge: Judge, real_images: Any, generated_images: Any, samples: int) -> tuple[np.ndarray, np.ndarray]:
+def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES) -> float:
+    """Return the FID between the first ``samples`` real and generated images on ``judge``'s features.
+
+    Example:
+        >>> from course_utils.data import road_signs
+        >>> from course_utils.metrics.judges import load_judge
+        >>> judge = load_judge("road_signs")
+        >>> real, _ = road_signs(1000, seed=1)
+        >>> other, _ = road_signs(1000, seed=2)
+        >>> judge_fid(judge, real, other) < 5.0
+        True
+    """
     if samples < 2:
         raise InputError(f"samples must be at least 2; got {samples}.")
     real = _first_samples(real_images, "real_images", samples)
     generated = _first_samples(generated_images, "generated_images", samples)
     same_image_size(real, generated, ("real_images", "generated_images"))
-    return judge.features(real), judge.features(generated)
+    return frechet_distance(judge.features(real), judge.features(generated))
 
-
-def judge_fid(judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES) -> float:
-    """Return the FID between real and generated images on ``judge``'s penultimate features.
-
-    Uses the first ``samples`` images of each set (both must have at least that many).
-
-    Example:
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> from course_utils.metrics.judges import load_judge
-        >>> judge = load_judge("road_signs")
-        >>> real, _ = reference_images("road_signs", 1000, seed=1)
-        >>> other, _ = reference_images("road_signs", 1000, seed=2)
-        >>> judge_fid(judge, real, other) < 5.0
-        True
-    """
-    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
-    return frechet_distance(real, generated)
-
-
-def judge_precision_recall(
-    judge: Judge, real_images: Any, generated_images: Any, samples: int = FID_SAMPLES, k: int = 3
-) -> tuple[float, float]:
-    """Return :func:`precision_recall` of generated against real images on ``judge``'s features.
-
-    Example:
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> from course_utils.metrics.judges import load_judge
-        >>> judge = load_judge("road_signs")
-        >>> real, _ = reference_images("road_signs", 500, seed=1)
-        >>> other, _ = reference_images("road_signs", 500, seed=2)
-        >>> all(value > 0.7 for value in judge_precision_recall(judge, real, other, samples=500))
-        True
-    """
-    real, generated = _judge_feature_pair(judge, real_images, generated_images, samples)
-    return precision_recall(real, generated, k)

@@ -1,21 +1,15 @@
-"""What each judge learns from: its classes, its training and held-out data, its reference images.
+"""What each judge learns from: its classes, its training and held-out data.
 
-:mod:`course_utils.metrics.judges` trains and runs the judges; this module makes their data.
-Every image comes from the course's offline generators (``course_utils.data``), with seeds of
-its own, so a judge never sees the images a notebook trains a GAN on.
-
-The road-sign judge must read the sign, not just see a red ring: besides the course's four
-signs it learns six more speed limits (20, 50, 60, 70, 80, 120) and an ``unreadable`` class of
-round signs with other numbers, smeared numbers or none, and noise (:func:`unreadable_sign_names`).
-The garbled numbers of the calibration (:data:`CALIBRATION_TEXTS`) are never among its training
-images. The vertical-lines judge learns "vertical lines" against images made from the real
-ones by turning them horizontal, slanting, blurring, breaking or crossing them, drowning them
-in noise, and against noise, dots and flat images (:func:`not_vertical_lines`).
+Every image comes from the course's offline generators with seeds of its own, so a judge never
+sees the images a notebook trains a GAN on. The road-sign judge must read the number, not just
+see a red ring: it also learns six more speed limits and an ``unreadable`` class
+(:func:`unreadable_sign_names`, never the calibration's :data:`CALIBRATION_TEXTS`); the
+vertical-lines judge learns against lines spoiled in nine ways (:func:`not_vertical_lines`).
 
 Example:
-    >>> images, labels = reference_images("digits", 10)
+    >>> images, labels = held_out_set("digits")
     >>> images.shape, JUDGE_SPECS["digits"].classes[labels[0]] in "0123456789"
-    ((10, 32, 32, 1), True)
+    ((360, 32, 32, 1), True)
 """
 
 from __future__ import annotations
@@ -28,11 +22,10 @@ from scipy import ndimage
 from course_utils import checks
 from course_utils.data.sign_templates import ALL_SIGNS
 
-# Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), and
-# the default seed of reference_images(): three different sets, none a notebook trains a GAN on.
+# Seeds of the real images a judge trains and is tested on (plus 10 * the judge's seed), none a
+# notebook trains a GAN on.
 TRAIN_DATA_SEED = 7001
 TEST_DATA_SEED = 7002
-REFERENCE_SEED = 7003
 UNREADABLE = "unreadable"
 # Garbled numbers in an intact ring that the calibration shows the road-sign judge: held out
 # from its training, so its verdict on them is a test, not a memory.
@@ -104,12 +97,8 @@ def _shear_rows(images: np.ndarray, slopes: np.ndarray) -> np.ndarray:
 
 
 def not_vertical_lines(n: int, seed: int, size: int = 32) -> np.ndarray:
-    """Return ``n`` grey images that are *not* images of vertical lines, shape ``(n, size, size, 1)``.
-
-    Nine kinds in equal shares, most made from real vertical-line images: horizontal lines,
-    slanted lines, blurred lines, broken lines (a band of rows missing), a grid (vertical
-    plus horizontal lines), lines drowned in noise, uniform noise, scattered dots, and flat
-    grey images.
+    """Return ``n`` grey images ``(n, size, size, 1)`` that are *not* vertical lines, nine kinds in
+    equal shares: horizontal, slanted, blurred, broken, crossed and noisy lines, noise, dots, flat grey.
 
     Example:
         >>> images = not_vertical_lines(18, seed=0)
@@ -172,12 +161,9 @@ def _vertical_lines_data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unreadable_sign_names(n: int, seed: int) -> list[str]:
-    """Template names of ``n`` signs no one can read as one of the judge's signs.
-
-    Round signs with a number that is no speed limit of the judge (any number up to 199, and
-    near misses: a limit with one digit changed, dropped or added; never one of
-    :data:`CALIBRATION_TEXTS`; half of the near misses are those of 30 and 100), speed-limit
-    signs with the number smeared into a blot, and blank round signs, in shares 2 : 5 : 2 : 1.
+    """Template names of ``n`` signs no one can read as one of the judge's signs: round signs with
+    another number (any up to 199, and near misses of the limits, half of them of 30 and 100),
+    smeared numbers and blank rings, in shares 2 : 5 : 2 : 1.
 
     Example:
         >>> names = unreadable_sign_names(10, seed=0)
@@ -241,10 +227,8 @@ def _make_data(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def held_out_set(name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Return the held-out images and labels a judge's stated accuracy is measured on.
-
-    Fresh images from the generator (a seed no judge trains on) for the generated data sets;
-    the fixed test split (the last 360 of 1797) for ``digits``.
+    """Return the held-out images and labels a judge's stated accuracy is measured on (for
+    ``digits`` the last 360 of 1797).
 
     Example:
         >>> images, labels = held_out_set("digits")
@@ -263,26 +247,3 @@ def training_set(spec: JudgeSpec, seed: int) -> tuple[np.ndarray, np.ndarray]:
         return _digits_split("train")
     return _make_data(spec.name, spec.train_size, TRAIN_DATA_SEED + 10 * seed)
 
-
-def reference_images(name: str, n: int, seed: int = REFERENCE_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``n`` real images of a judge's data set and their labels, for FID/KID and calibration.
-
-    For the generated data sets the images come from the generator with ``seed`` (by default
-    a seed no judge trains on). For ``digits`` (1797 images in all) they are the first ``n``
-    digits in the order given by ``seed``, so they may overlap the judge's training split.
-
-    Example:
-        >>> images, labels = reference_images("vertical_lines", 10)
-        >>> images.shape, sorted(set(labels.tolist()))
-        ((10, 32, 32, 1), [0, 1])
-    """
-    spec = spec_for(name)
-    n = checks.whole_number(n, "n (images)")
-    if name == "digits":
-        from course_utils.data import digits  # noqa: PLC0415
-
-        images, labels = digits(size=spec.image_shape[0], seed=seed)
-        if n > images.shape[0]:
-            raise JudgeError(f"There are only {images.shape[0]} digits; asked for {n}.")
-        return images[:n], labels[:n]
-    return _make_data(name, n, seed)

@@ -1,10 +1,6 @@
-"""What a judge is: its network, and :class:`Judge`, the trained network's answers.
-
-:func:`build_model` makes the small CNN every judge uses (its width and depth come from the
-judge's :class:`~course_utils.metrics.judge_data.JudgeSpec`); :class:`Judge` wraps a trained
-one: class probabilities, predictions and the 64 penultimate features that FID and KID read.
-Where a trained judge comes from (trained now, the cache folder, or weights that ship with the
-course) is :mod:`course_utils.metrics.judges`.
+"""What a judge is: its network (:func:`build_model`, sized by the judge's ``JudgeSpec``) and
+:class:`Judge`, the trained network's class probabilities, predictions and 64 penultimate
+features (for FID and KID). Where a trained judge comes from is :mod:`course_utils.metrics.judges`.
 
 Example:
     >>> from course_utils.metrics.judges import load_judge
@@ -74,11 +70,8 @@ class Judge:
 
     Example:
         >>> from course_utils.metrics.judges import load_judge
-        >>> judge = load_judge("vertical_lines")
-        >>> from course_utils.metrics.judge_data import reference_images
-        >>> images, labels = reference_images("vertical_lines", 200)
-        >>> judge.accuracy_on(images, labels) > 0.95
-        True
+        >>> load_judge("vertical_lines").classes
+        ('not_vertical_lines', 'vertical_lines')
     """
 
     def __init__(self, spec: JudgeSpec, model: Any, facts: dict[str, Any], path: Path) -> None:
@@ -113,20 +106,12 @@ class Judge:
         """Held-out accuracy measured right after training."""
         return float(self.facts["held_out_accuracy"])
 
-    @property
-    def training_seconds(self) -> float:
-        """How long training took (on the machine that trained it)."""
-        return float(self.facts["training_seconds"])
-
     def __repr__(self) -> str:
         return (f"Judge({self.name!r}, classes={len(self.classes)}, images={self.image_shape}, "
                 f"held-out accuracy={self.accuracy:.3f})")
 
     def check_images(self, images: Any, name: str = "images") -> np.ndarray:
-        """Return ``images`` as float32 after checking they are the kind this judge reads.
-
-        Raises:
-            JudgeError: for images of another size or channel count than the judge's data.
+        """Return ``images`` as float32; a ``JudgeError`` if this judge does not read their size.
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
@@ -167,9 +152,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("digits", 5)
-            >>> load_judge("digits").predict(images).shape
+            >>> from course_utils.data import digits
+            >>> load_judge("digits").predict(digits(size=32)[0][:5]).shape
             (5,)
         """
         return np.argmax(self.probabilities(images), axis=1)
@@ -180,10 +164,7 @@ class Judge:
         return float(self.facts.get("feature_scale", 1.0))
 
     def features(self, images: Any) -> np.ndarray:
-        """Return the penultimate layer's 64 features of each image, shape ``(n, 64)``.
-
-        The values before the layer's ReLU, divided by :attr:`feature_scale` so that real
-        images have features of root-mean-square 1 for every judge.
+        """Return the 64 penultimate features (before the ReLU, divided by :attr:`feature_scale`).
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
@@ -215,9 +196,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("shapes", 30)
-            >>> 0.0 <= load_judge("shapes").class_share(images, "circle") <= 1.0
+            >>> from course_utils.data import circles
+            >>> load_judge("shapes").class_share(circles(30, seed=0), "circle") > 0.9
             True
         """
         index = self.class_index(label)
@@ -226,13 +206,10 @@ class Judge:
     def recognised_share(self, images: Any, min_probability: float = 0.9) -> float:
         """Return the share of images whose most likely class has probability >= ``min_probability``.
 
-        "Samples a digit classifier recognises": a blurry or made-up digit gets no confident class.
-
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, _ = reference_images("digits", 100)
-            >>> load_judge("digits").recognised_share(images) > 0.9
+            >>> from course_utils.data import digits
+            >>> load_judge("digits").recognised_share(digits(size=32, seed=0)[0][:100]) > 0.9
             True
         """
         if not 0.0 < min_probability <= 1.0:
@@ -244,8 +221,8 @@ class Judge:
 
         Example:
             >>> from course_utils.metrics.judges import load_judge
-            >>> from course_utils.metrics.judge_data import reference_images
-            >>> images, labels = reference_images("road_signs", 100)
+            >>> from course_utils.data import road_signs
+            >>> images, labels = road_signs(100, seed=1)
             >>> load_judge("road_signs").accuracy_on(images, labels) > 0.9
             True
         """

@@ -1,36 +1,25 @@
 """Small judge classifiers, trained once on the course's offline data and cached.
 
-A *judge* is a small CNN trained on real images of one data set. The notebooks use it to ask
-"what is this generated image?" (conditional accuracy, CycleGAN's translated shapes) and its
-penultimate layer (64 features) as the feature space for FID and KID
-(:mod:`course_utils.metrics.image_distances`), in place of InceptionV3, which knows nothing
-about 32x32 road signs and needs a download.
+A *judge* is a small CNN trained on real images of one data set (``road_signs``,
+``vertical_lines``, ``shapes``, ``digits``; see :mod:`course_utils.metrics.judge_data`). The
+notebooks ask it "what is this generated image?" and use its 64 penultimate features for FID
+and KID, in place of InceptionV3, which knows nothing of 32x32 road signs and needs a download.
 
-========================  =================  ==============================================
-judge                     images             classes
-========================  =================  ==============================================
-``road_signs``            32x32 RGB          the four course signs, six more speed limits, unreadable
-``vertical_lines``        32x32 grey         not_vertical_lines, vertical_lines
-``shapes``                64x64 RGB          circle, square, rectangle (any colour)
-``digits``                32x32 grey         0 ... 9 (scikit-learn's digits, upscaled)
-========================  =================  ==============================================
+:func:`load_judge` returns a judge from memory, from the cache file
+``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-keras<version>-seed<seed>.keras`` (with a
+``.json`` of facts) in ``config.data_dir("judges")``, from the weights that ship with the course,
+or trains it now in seconds. A new data version, judge recipe or Keras version, or a cached file
+that cannot be loaded, retrains it. Training lifts Keras' debugging caps (a judge first trained
+in a fast test run is a full judge) and leaves the notebook's global random seeds alone.
 
-Each judge trains in seconds on a laptop CPU the first time it is asked for, and is saved
-as ``<name>-data<DATA_VERSION>-judge<JUDGE_VERSION>-keras<version>-seed<seed>.keras`` in
-``config.data_dir("judges")`` with a ``.json`` beside it (held-out accuracy, training time,
-classes); later calls load it. A new data version (``course_utils.data.DATA_VERSION``),
-judge recipe (:data:`JUDGE_VERSION`) or Keras version retrains it, and so does a cached file
-that cannot be loaded for any reason (a one-line message says why). Training ignores Keras' debugging caps
-(``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``), so a judge first trained during a fast
-test run is still a full judge, and it does not touch the global random seeds of the notebook.
-The road-sign judge, which takes about 100 s to train, also ships with the course as plain
-weights (:mod:`course_utils.metrics.shipped_judges`): a fresh data folder rebuilds it from them
-in a second or two, and trains it only when they do not fit the current judge.
-
-What each judge learns from (its classes and data) is in :mod:`course_utils.metrics.judge_data`,
-its network and the :class:`Judge` that answers with it in :mod:`course_utils.metrics.judge_model`;
-the road-sign judge, for one, has to read the number on a sign, so "judged speed_limit_30"
-means a legible 30.
+The road-sign judge trains for about 100 s on a 2-core CPU, so its weights ship in
+``data/pretrained/judges/`` as ``<name>-judge<JUDGE_VERSION>-seed<seed>.weights.npz`` (the arrays
+of ``model.get_weights()`` by variable path) with a ``.json`` of facts (identity, held-out
+accuracy, feature scale, versions, the arrays' order and shapes, the sha256 of the ``.npz``).
+Plain arrays, not a ``.keras`` file: the network rebuilt in code takes them in any Keras 3 (a
+``.keras`` file of 3.15 does not load in Colab's 3.13). :func:`read_shipped` returns the network
+only when the files are whole and of the judge asked for. Instructors regenerate them with
+``python -m course_utils.build.ship_judges road_signs``.
 
 Example:
     >>> judge = load_judge("shapes")
@@ -40,9 +29,13 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,41 +53,120 @@ from course_utils.metrics.judge_data import (
     training_set,
 )
 from course_utils.metrics.judge_model import FEATURE_COUNT, FEATURES_LAYER, Judge, build_model
-from course_utils.metrics.shipped_judges import ShippedJudgeError, read_shipped
 
 __all__ = ["FEATURES_LAYER", "FEATURE_COUNT", "JUDGE_SPECS", "JUDGE_VERSION", "Judge", "JudgeError", "JudgeSpec",
-           "JudgeTrainingError", "judge_identity", "judge_path", "load_judge", "train_judge"]
+           "JudgeTrainingError", "ShippedJudgeError", "judge_identity", "judge_path", "load_judge", "read_shipped",
+           "shipped_folder", "shipped_paths", "train_judge"]
 
 # Bump when the architecture, the training recipe or the negatives change: cached judges retrain
-# (and the shipped weights of data/pretrained/judges/ need regenerating, see shipped_judges).
+# (and the shipped weights of data/pretrained/judges/ need regenerating).
 JUDGE_VERSION = "2"
 BATCH_SIZE = 64
+# None: data/pretrained/judges/ of the course checkout. Tests point it at a folder of their own.
+SHIPPED_FOLDER: Path | None = None
+
+
+class ShippedJudgeError(ValueError):
+    """Shipped judge weights are damaged, incomplete, or of another judge than the one asked for."""
+
+
+def shipped_folder() -> Path | None:
+    """Return the folder of shipped judge weights, or None outside a course checkout.
+
+    Example:
+        >>> shipped_folder().parts[-2:]
+        ('pretrained', 'judges')
+    """
+    if SHIPPED_FOLDER is not None:
+        return Path(SHIPPED_FOLDER)
+    try:
+        return config.shipped_data_dir("pretrained", "judges")
+    except config.CourseConfigError:
+        return None
+
+
+def shipped_paths(identity: dict[str, Any], folder: Path | None = None) -> tuple[Path, Path]:
+    """Return the ``(.weights.npz, .json)`` paths of the judge ``identity`` (see :func:`judge_identity`).
+
+    Example:
+        >>> weights, facts = shipped_paths({"name": "digits", "seed": 1, "judge_version": "7"}, Path("x"))
+        >>> weights.as_posix(), facts.name
+        ('x/digits-judge7-seed1.weights.npz', 'digits-judge7-seed1.json')
+    """
+    folder = shipped_folder() if folder is None else Path(folder)
+    stem = f"{identity['name']}-judge{identity['judge_version']}-seed{identity['seed']}"
+    return folder / f"{stem}.weights.npz", folder / f"{stem}.json"
+
+
+def read_shipped(spec: JudgeSpec, identity: dict[str, Any],
+                 folder: Path | None = None) -> tuple[Any, dict[str, Any]] | None:
+    """Return ``(network, facts)`` rebuilt from the shipped weights of the judge ``identity``, None
+    when none ship for it, ``ShippedJudgeError`` when they are damaged or of another judge.
+
+    Example:
+        >>> from course_utils.metrics.judge_data import spec_for
+        >>> read_shipped(spec_for("digits"), judge_identity("digits")) is None  # no digits judge ships
+        True
+    """
+    if folder is None and shipped_folder() is None:
+        return None
+    weights_path, facts_path = shipped_paths(identity, folder)
+    if not weights_path.exists() and not facts_path.exists():
+        return None
+    try:
+        return _rebuild(spec, identity, weights_path, facts_path)
+    except ShippedJudgeError as error:
+        raise ShippedJudgeError(f"{weights_path}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - an unreadable file of any kind is a damaged shipment
+        raise ShippedJudgeError(f"{weights_path}: {type(error).__name__}: {error}") from error
+
+
+def _rebuild(spec: JudgeSpec, identity: dict[str, Any], weights_path: Path,
+             facts_path: Path) -> tuple[Any, dict[str, Any]]:
+    for path in (weights_path, facts_path):
+        if not path.exists():
+            raise ShippedJudgeError(f"{path.name} is missing")
+    facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    for key, expected in identity.items():
+        if facts.get(key) != expected:
+            raise ShippedJudgeError(f"its {key} is {facts.get(key)!r}, this course's judge has {expected!r}")
+    data = weights_path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != facts.get("sha256"):
+        raise ShippedJudgeError("its sha256 differs from the one in its .json (a damaged or replaced file)")
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        arrays = [archive[entry["name"]] for entry in facts["weights"]]
+    model = build_model(spec, identity["seed"])
+    if len(arrays) != len(model.weights):
+        raise ShippedJudgeError(f"it holds {len(arrays)} arrays, the judge's network has {len(model.weights)} weights")
+    for entry, array, variable in zip(facts["weights"], arrays, model.weights):
+        if array.shape != tuple(variable.shape):
+            raise ShippedJudgeError(f"its array {entry['name']} has shape {array.shape}, "
+                                    f"the network's {variable.path} needs {tuple(variable.shape)}")
+    model.set_weights(arrays)
+    kept = {key: value for key, value in facts.items() if key not in ("weights", "sha256", "weights_file")}
+    return model, kept | {"shipped_weights": weights_path.name}
 
 
 class JudgeTrainingError(RuntimeError):
     """A judge missed its stated held-out accuracy after training."""
 
 
-class _KerasCapsLifted:
+@contextmanager
+def _keras_caps_lifted() -> Iterator[None]:
     """Within the block, Keras' KERAS_MAX_EPOCHS / KERAS_MAX_STEPS_PER_EPOCH caps are off."""
+    import keras  # noqa: PLC0415
 
-    def __enter__(self) -> _KerasCapsLifted:
-        import keras  # noqa: PLC0415
-
-        self._config = keras.config
-        self._saved = (
-            getattr(keras.config, "max_epochs", lambda: None)(),
-            getattr(keras.config, "max_steps_per_epoch", lambda: None)(),
-        )
-        if hasattr(keras.config, "set_max_epochs"):
-            keras.config.set_max_epochs(None)
-            keras.config.set_max_steps_per_epoch(None)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if hasattr(self._config, "set_max_epochs"):
-            self._config.set_max_epochs(self._saved[0])
-            self._config.set_max_steps_per_epoch(self._saved[1])
+    if not hasattr(keras.config, "set_max_epochs"):
+        yield
+        return
+    saved = keras.config.max_epochs(), keras.config.max_steps_per_epoch()
+    keras.config.set_max_epochs(None)
+    keras.config.set_max_steps_per_epoch(None)
+    try:
+        yield
+    finally:
+        keras.config.set_max_epochs(saved[0])
+        keras.config.set_max_steps_per_epoch(saved[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,11 +213,8 @@ def judge_identity(name: str, seed: int = 0) -> dict[str, Any]:
 
 
 def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
-    """Train the judge ``name`` from scratch, measure its held-out accuracy, and cache it.
-
-    Raises:
-        JudgeTrainingError: if the held-out accuracy misses the judge's stated minimum
-            (nothing is cached then).
+    """Train the judge ``name`` from scratch, measure its held-out accuracy, and cache it
+    (``JudgeTrainingError``, nothing cached, if it misses the judge's stated minimum).
 
     Example:
         >>> judge = train_judge("vertical_lines", verbose=False)
@@ -167,7 +236,7 @@ def train_judge(name: str, seed: int = 0, *, verbose: bool = True) -> Judge:
     # The order of the examples comes from NumPy, not from tf.data's shuffle: TensorFlow mixes
     # an op's seed with the global seed, so the judge would depend on the notebook's seed.
     order = np.random.default_rng(seed)
-    with _KerasCapsLifted():
+    with _keras_caps_lifted():
         for _ in range(spec.epochs):
             shuffled = order.permutation(len(train_labels))
             model.fit(train_images[shuffled], train_labels[shuffled], batch_size=BATCH_SIZE, epochs=1,
@@ -235,15 +304,9 @@ def _one_line(error: Exception) -> str:
 def load_judge(name: str, seed: int = 0, *, retrain: bool = False, verbose: bool = True) -> Judge:
     """Return the judge ``name``: from memory, the cache folder, the shipped weights, or trained now.
 
-    Shipped weights (:mod:`course_utils.metrics.shipped_judges`) are used only when they are of
-    this judge, data and judge version; the judge rebuilt from them is cached like a trained one.
-
-    Args:
-        name: ``"road_signs"``, ``"vertical_lines"``, ``"shapes"`` or ``"digits"``.
-        seed: which of the judge's trainings to use (different seeds give different judges;
-            compare FIDs only between values from one judge).
-        retrain: train again even if a cached judge or shipped weights exist.
-        verbose: print a line when training (and why a cached or shipped judge was not used).
+    ``seed`` picks one of the judge's trainings (compare FIDs only within one); ``retrain``
+    trains even if a cached judge or shipped weights exist; ``verbose`` prints a line when
+    training, and why a cached or shipped judge was not used.
 
     Example:
         >>> judge = load_judge("road_signs")

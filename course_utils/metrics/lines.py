@@ -1,24 +1,17 @@
 """A rule-based detector of "images of vertical lines" (notebook 05's quality check).
 
-Why rules and not a trained judge: the real images are exactly defined (a dark background
-with a few thin bright lines the full height of the image), so the test can be written down
-and read by a student, needs no training, behaves the same on every machine, and cannot be
-fooled by texture a small CNN happens to ignore. The vertical-lines *judge*
-(:mod:`course_utils.metrics.judges`) gives the features for FID/KID and a second opinion.
-
-A grey image (``(height, width, 1)``, values in [0, 1]) shows vertical lines when:
+The real images are exactly defined, so the test can be written down and read by a student,
+needs no training and cannot be fooled by texture a small CNN ignores. A grey image
+(``(height, width, 1)``, values in [0, 1]) shows vertical lines when:
 
 1. **every row looks the same**: the mean absolute difference between each pixel and its
-   column's mean is at most ``max_row_deviation`` (0.1);
-2. **bright lines on a dark background**: a column whose mean is at least ``bright`` (0.5)
-   is a line; every other column is dark (mean at most ``dark``, 0.25), except the columns
+   column's mean is at most ``MAX_ROW_DEVIATION`` (0.1);
+2. **bright lines on a dark background**: a column whose mean is at least ``BRIGHT`` (0.5)
+   is a line; every other column is dark (mean at most ``DARK``, 0.25), except the columns
    right beside a line, which may be grey (soft edges). Grey lines (blurred away, sigma 1.5
    and more) and grey backgrounds fail here;
 3. **there are a few lines**: between 1 and ``width // 4`` bright columns (not a blank image,
    not a white one).
-
-:func:`vertical_lines_report` also counts distinct line patterns (which columns are lit)
-among the detected images: a generator collapsed onto one image makes only one pattern.
 
 Example:
     >>> import numpy as np
@@ -70,24 +63,20 @@ def _grey_images(images: Any) -> np.ndarray:
     return array[..., 0].astype(np.float64)
 
 
-def _bright_columns(
-    grey: np.ndarray, max_row_deviation: float, dark: float, bright: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _bright_columns(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (is_lines per image, bright-column mask per image)."""
-    if not (0.0 <= dark < bright <= 1.0):
-        raise InputError(f"Need 0 <= dark < bright <= 1; got dark={dark}, bright={bright}.")
     columns = grey.mean(axis=1)  # (n, width): each column's mean brightness
     row_deviation = np.abs(grey - columns[:, None, :]).mean(axis=(1, 2))
-    is_bright = columns >= bright
+    is_bright = columns >= BRIGHT
     # A line may have soft edges: the columns right beside a bright column may be grey.
     beside_bright = is_bright.copy()
     beside_bright[:, 1:] |= is_bright[:, :-1]
     beside_bright[:, :-1] |= is_bright[:, 1:]
-    background_is_dark = np.where(beside_bright, True, columns <= dark).all(axis=1)
+    background_is_dark = np.where(beside_bright, True, columns <= DARK).all(axis=1)
     line_count = is_bright.sum(axis=1)
     width = grey.shape[2]
     is_lines = (
-        (row_deviation <= max_row_deviation)
+        (row_deviation <= MAX_ROW_DEVIATION)
         & background_is_dark
         & (line_count >= 1)
         & (line_count <= max(1, width // 4))
@@ -95,13 +84,7 @@ def _bright_columns(
     return is_lines, is_bright
 
 
-def is_vertical_lines(
-    images: Any,
-    *,
-    max_row_deviation: float = MAX_ROW_DEVIATION,
-    dark: float = DARK,
-    bright: float = BRIGHT,
-) -> np.ndarray:
+def is_vertical_lines(images: Any) -> np.ndarray:
     """Return, for each grey image ``(n, height, width, 1)`` in [0, 1], whether it shows vertical lines.
 
     Example:
@@ -109,7 +92,7 @@ def is_vertical_lines(
         >>> bool(is_vertical_lines(vertical_lines(100, seed=0)).all())
         True
     """
-    is_lines, _ = _bright_columns(_grey_images(images), max_row_deviation, dark, bright)
+    is_lines, _ = _bright_columns(_grey_images(images))
     return is_lines
 
 
@@ -127,9 +110,8 @@ def vertical_lines_share(images: Any) -> float:
 def vertical_lines_report(images: Any) -> VerticalLinesReport:
     """Return the share of vertical-line images, and how varied the detected ones are.
 
-    ``distinct_pattern_share`` is the number of distinct sets of lit columns among the
-    detected images divided by the number of detected images (1.0 = all different,
-    near 0 = one image repeated). ``mean_lines`` is the mean number of bright columns in them.
+    ``distinct_pattern_share``: distinct sets of lit columns per detected image (1.0 = all
+    different, near 0 = a collapsed generator); ``mean_lines``: bright columns per detected image.
 
     Example:
         >>> from course_utils.data import vertical_lines
@@ -138,7 +120,7 @@ def vertical_lines_report(images: Any) -> VerticalLinesReport:
         (1.0, True)
     """
     grey = _grey_images(images)
-    is_lines, is_bright = _bright_columns(grey, MAX_ROW_DEVIATION, DARK, BRIGHT)
+    is_lines, is_bright = _bright_columns(grey)
     detected = is_bright[is_lines]
     if detected.shape[0]:
         patterns = {row.tobytes() for row in np.packbits(detected, axis=1)}

@@ -58,14 +58,9 @@ class ModeCoverage:
         return values
 
 
-def mode_coverage(samples: Any, modes: Any, std: float, quality_stds: float = QUALITY_STDS) -> ModeCoverage:
-    """Measure how many modes generated ``samples`` cover, and how many samples are high quality.
-
-    Args:
-        samples: generated points, shape ``(n, 2)``.
-        modes: the mixture's centres, shape ``(K, 2)``.
-        std: the standard deviation of each mixture component.
-        quality_stds: a sample within this many ``std`` of its nearest mode is high quality.
+def mode_coverage(samples: Any, modes: Any, std: float) -> ModeCoverage:
+    """Measure how many ``modes`` ``(K, 2)`` generated ``samples`` ``(n, 2)`` cover, and how many
+    samples are high quality (within 3 ``std`` of their nearest mode).
 
     Example:
         >>> modes = np.array([[1.0, 0.0], [-1.0, 0.0]])
@@ -78,11 +73,9 @@ def mode_coverage(samples: Any, modes: Any, std: float, quality_stds: float = QU
     centres = as_points(modes, "modes")
     if not (np.isfinite(std) and std > 0):
         raise InputError(f"std must be a positive number; got {std}.")
-    if not (np.isfinite(quality_stds) and quality_stds > 0):
-        raise InputError(f"quality_stds must be a positive number; got {quality_stds}.")
     distances = np.linalg.norm(points[:, None, :] - centres[None, :, :], axis=-1)
     nearest = np.argmin(distances, axis=1)
-    high_quality = distances[np.arange(points.shape[0]), nearest] <= quality_stds * std
+    high_quality = distances[np.arange(points.shape[0]), nearest] <= QUALITY_STDS * std
     counts = np.bincount(nearest[high_quality], minlength=centres.shape[0])
     mode_count = centres.shape[0]
     if high_quality.any():

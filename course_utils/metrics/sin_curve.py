@@ -1,16 +1,7 @@
-"""How well generated 2-D points follow the sin curve of notebook 01.
+"""How well generated 2-D points follow the sin curve of notebook 01 (x uniform in [-3.5, 3.5]).
 
-The real data are points ``[x, sin x]`` with x uniform in [-3.5, 3.5]. Three questions:
-
-- *On the curve?* :func:`sin_curve_error`: the mean of ``|y - sin x|`` over generated points.
-- *Along the whole curve?* :func:`x_coverage`: how far the generated x values are from
-  uniform on [-3.5, 3.5], as the 1-D Wasserstein distance, the Kolmogorov-Smirnov statistic,
-  and the share of the range's bins that hold a fair number of points.
-- *The same cloud of points?* :func:`histogram_js_divergence`: the Jensen-Shannon divergence
-  between 2-D histograms of real and generated points (in bits: 0 = the same histogram,
-  1 = no overlap).
-
-:func:`sin_curve_report` computes all of them in one call.
+*On the curve?* :func:`sin_curve_error`. *Along the whole curve?* :func:`x_coverage`. *The same
+cloud?* :func:`histogram_js_divergence`. :func:`sin_curve_report` computes all of them.
 
 Example:
     >>> import numpy as np
@@ -38,8 +29,7 @@ HISTOGRAM_BINS = 14
 # The histogram grid for the JS divergence: x over the real range, y over [-1.5, 1.5]
 # (sin x plus a margin). Points outside fall into one extra "outside" cell.
 HISTOGRAM_RANGE = ((X_LOW, X_HIGH), (-1.5, 1.5))
-# Notebook 01 draws this many generated points for its check.
-DEFAULT_SAMPLES = 1000
+DEFAULT_SAMPLES = 1000  # notebook 01 draws this many generated points for its check
 
 
 @dataclass(frozen=True)
@@ -83,25 +73,12 @@ def sin_curve_error(points: Any) -> float:
     return float(np.mean(np.abs(array[:, 1] - np.sin(array[:, 0]))))
 
 
-def _check_range(low: float, high: float) -> None:
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise InputError(f"The x range must be finite with low < high; got [{low}, {high}].")
+def x_coverage(points: Any) -> XCoverage:
+    """Compare the x values of generated points with the uniform distribution on [-3.5, 3.5].
 
-
-def x_coverage(
-    points: Any,
-    low: float = X_LOW,
-    high: float = X_HIGH,
-    bin_width: float = COVERAGE_BIN_WIDTH,
-) -> XCoverage:
-    """Compare the x values of generated points with the uniform distribution on [low, high].
-
-    Returns:
-        ``wasserstein``: the 1-D Wasserstein-1 distance to U[low, high] (0 = uniform; a
-        generator stuck at the middle of [-3.5, 3.5] scores 1.75).
-        ``ks_statistic``: the Kolmogorov-Smirnov statistic (largest gap between the CDFs, 0 to 1).
-        ``share_covered``: the share of bins of width ``bin_width`` in [low, high] that hold at
-        least a quarter of the points uniform x would put there.
+    Returns the Wasserstein-1 distance to it (0 = uniform; stuck at x = 0: 1.75), the
+    Kolmogorov-Smirnov statistic (0 to 1), and the share of bins of width 0.5 that hold at
+    least a quarter of the points uniform x would put there.
 
     Example:
         >>> x = np.linspace(-3.5, 3.5, 2001)
@@ -109,16 +86,16 @@ def x_coverage(
         >>> coverage.wasserstein < 0.01, coverage.share_covered
         (True, 1.0)
     """
-    _check_range(low, high)
     array = as_points(points, "points", min_count=2)
     x = array[:, 0]
+    low, high = X_LOW, X_HIGH
     uniform = stats.uniform(loc=low, scale=high - low)
     # W1 to a continuous uniform: compare with its quantiles at 20,000 evenly spaced levels
     # (exact up to (high - low) / 40,000).
     quantile_levels = (np.arange(20_000) + 0.5) / 20_000
     wasserstein = stats.wasserstein_distance(x, uniform.ppf(quantile_levels))
     ks_statistic = stats.kstest(x, uniform.cdf).statistic
-    bins = max(1, int(round((high - low) / bin_width)))
+    bins = max(1, int(round((high - low) / COVERAGE_BIN_WIDTH)))
     counts, _ = np.histogram(x, bins=bins, range=(low, high))
     expected = x.shape[0] / bins
     share_covered = float(np.mean(counts >= COVERAGE_MIN_SHARE_OF_EXPECTED * expected))
@@ -131,18 +108,12 @@ def _histogram_with_outside(array: np.ndarray, bins: int, value_range: Any) -> n
     return np.append(counts.ravel(), outside)
 
 
-def histogram_js_divergence(
-    real: Any,
-    generated: Any,
-    bins: int = HISTOGRAM_BINS,
-    value_range: tuple[tuple[float, float], tuple[float, float]] = HISTOGRAM_RANGE,
-) -> float:
+def histogram_js_divergence(real: Any, generated: Any) -> float:
     """Return the Jensen-Shannon divergence, in bits, between 2-D histograms of two point sets.
 
-    Both sets are binned on the same ``bins x bins`` grid over ``value_range``; points
-    outside the grid share one extra cell, so a generator that throws points far away is not
-    let off. 0 means identical histograms, 1 means no cell in common. Two finite samples of
-    the same distribution score a little above 0 (sampling noise): compare at a fixed size.
+    Both are binned on one 14 x 14 grid over :data:`HISTOGRAM_RANGE`, points outside it in one
+    extra cell. 0: identical histograms (two samples of one distribution score a little above
+    0), 1: no cell in common.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -154,23 +125,16 @@ def histogram_js_divergence(
     """
     real_array = as_points(real, "real")
     generated_array = as_points(generated, "generated")
-    if bins < 1:
-        raise InputError(f"bins must be at least 1; got {bins}.")
-    for low, high in value_range:
-        _check_range(low, high)
-    real_counts = _histogram_with_outside(real_array, bins, value_range)
-    generated_counts = _histogram_with_outside(generated_array, bins, value_range)
+    real_counts = _histogram_with_outside(real_array, HISTOGRAM_BINS, HISTOGRAM_RANGE)
+    generated_counts = _histogram_with_outside(generated_array, HISTOGRAM_BINS, HISTOGRAM_RANGE)
     distance = spatial.distance.jensenshannon(real_counts, generated_counts, base=2.0)
     return float(min(1.0, max(0.0, distance**2)))
 
 
 def sin_curve_report(generated: Any, real: Any | None = None, seed: int = 12345) -> SinCurveReport:
-    """Return every sin-curve measure of ``generated`` points in one report.
+    """Return every sin-curve measure of ``generated`` points ``(n, 2)`` in one report.
 
-    Args:
-        generated: generated points ``[x, y]``, shape ``(n, 2)``.
-        real: real points for the histogram comparison; by default ``n`` fresh points from
-            :func:`course_utils.data.sin_curve` with ``seed`` (a seed the notebook does not train on).
+    The histogram compares with ``real`` points, by default ``n`` fresh ones drawn with ``seed``.
 
     Example:
         >>> from course_utils.data import sin_curve

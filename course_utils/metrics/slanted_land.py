@@ -27,15 +27,8 @@ HAND_WEIGHTS = np.array([1.0, -1.0, -1.0, 1.0])
 HAND_BIAS = 0.0
 
 
-def as_slanted_land_images(images: Any, name: str = "images") -> np.ndarray:
-    """Return 2x2 images as an ``(n, 4)`` float64 array, checking their shape and range.
-
-    Accepts shapes ``(n, 2, 2)``, ``(n, 2, 2, 1)`` and ``(n, 4)``.
-
-    Example:
-        >>> as_slanted_land_images(np.zeros((3, 2, 2))).shape
-        (3, 4)
-    """
+def _as_slanted_land_images(images: Any, name: str = "images") -> np.ndarray:
+    """2x2 images of shape ``(n, 2, 2)``, ``(n, 2, 2, 1)`` or ``(n, 4)`` as a checked ``(n, 4)`` array."""
     if hasattr(images, "numpy") and callable(images.numpy):
         images = images.numpy()
     array = np.asarray(images, dtype=np.float64)
@@ -56,80 +49,47 @@ def as_slanted_land_images(images: Any, name: str = "images") -> np.ndarray:
     return np.clip(flat, 0.0, 1.0)
 
 
-def hand_discriminator(images: Any, bias: float = HAND_BIAS) -> np.ndarray:
+def hand_discriminator(images: Any) -> np.ndarray:
     """Return the lecture's hand discriminator's face probability for each 2x2 image.
 
-    ``sigmoid(+1 * top_left - 1 * top_right - 1 * bottom_left + 1 * bottom_right + bias)``.
+    ``sigmoid(+1 * top_left - 1 * top_right - 1 * bottom_left + 1 * bottom_right + HAND_BIAS)``.
 
     Example:
         >>> hand_discriminator(np.array([[[1.0, 0.0], [0.0, 1.0]]])).round(3)
         array([0.881])
     """
-    flat = as_slanted_land_images(images)
-    return 1.0 / (1.0 + np.exp(-(flat @ HAND_WEIGHTS + bias)))
+    flat = _as_slanted_land_images(images)
+    return 1.0 / (1.0 + np.exp(-(flat @ HAND_WEIGHTS + HAND_BIAS)))
 
 
-def _call_discriminator(discriminator: Any, flat: np.ndarray) -> np.ndarray:
-    input_shape = getattr(discriminator, "input_shape", None)
-    batch = flat
-    if isinstance(input_shape, tuple) and len(input_shape) >= 2 and tuple(input_shape[1:]) != (4,):
-        batch = flat.reshape((flat.shape[0],) + tuple(input_shape[1:]))
-    if hasattr(discriminator, "predict") and hasattr(discriminator, "layers"):  # a Keras model
-        output = discriminator.predict(batch.astype(np.float32), verbose=0)
-    elif callable(discriminator):
-        output = discriminator(batch)
-    else:
-        raise InputError(
-            "discriminator must be a Keras model or a function from an (n, 4) array of pixels "
-            f"to n face probabilities; got {type(discriminator).__name__}."
-        )
-    if hasattr(output, "numpy") and callable(output.numpy):
-        output = output.numpy()
-    return np.asarray(output, dtype=np.float64)
+def face_share(images: Any, discriminator: Callable[[np.ndarray], Any] | None = None) -> float:
+    """Return the share of 2x2 ``images`` that ``discriminator`` calls faces (probability above 0.5).
 
-
-def face_share(
-    images: Any,
-    discriminator: Callable[[np.ndarray], Any] | Any | None = None,
-    *,
-    outputs: str = "probabilities",
-    threshold: float = 0.5,
-) -> float:
-    """Return the share of 2x2 ``images`` that ``discriminator`` calls faces.
-
-    Args:
-        images: generated 2x2 images, shape ``(n, 2, 2)``, ``(n, 2, 2, 1)`` or ``(n, 4)``.
-        discriminator: a Keras model or a function taking an ``(n, 4)`` array (pixels
-            top-left, top-right, bottom-left, bottom-right) and returning ``n`` outputs;
-            ``None`` uses :func:`hand_discriminator`. A Keras model whose input is ``(2, 2)``
-            or ``(2, 2, 1)`` gets the images in that shape.
-        outputs: ``"probabilities"`` (in [0, 1], "face" above ``threshold``) or ``"logits"``
-            (the value before the sigmoid, "face" above 0).
-        threshold: the probability above which an image counts as a face.
+    ``discriminator`` takes an ``(n, 4)`` array of pixels (top-left, top-right, bottom-left,
+    bottom-right) and returns ``n`` face probabilities (a function or a Keras model with 4
+    inputs); ``None`` uses :func:`hand_discriminator`.
 
     Example:
         >>> images = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])
         >>> face_share(images), face_share(images, lambda x: np.ones(len(x)))
         (0.5, 1.0)
     """
-    flat = as_slanted_land_images(images)
-    if outputs not in ("probabilities", "logits"):
-        raise InputError(f"outputs must be 'probabilities' or 'logits'; got {outputs!r}.")
-    if discriminator is None:
-        scores = hand_discriminator(flat)
-    else:
-        scores = _call_discriminator(discriminator, flat)
+    flat = _as_slanted_land_images(images)
+    if discriminator is not None and not callable(discriminator):
+        raise InputError("discriminator must be a function (or Keras model) from an (n, 4) array of pixels "
+                         f"to n face probabilities; got {type(discriminator).__name__}.")
+    scores = hand_discriminator(flat) if discriminator is None else discriminator(flat)
+    if hasattr(scores, "numpy") and callable(scores.numpy):
+        scores = scores.numpy()
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
     if scores.size != flat.shape[0]:
         raise InputError(
             f"The discriminator returned {scores.size} values for {flat.shape[0]} images; it "
             "must return one face probability per image."
         )
-    scores = scores.reshape(-1)
-    if outputs == "logits":
-        return float(np.mean(scores > 0.0))
     if scores.min() < -1e-6 or scores.max() > 1 + 1e-6:
         raise InputError(
             f"The discriminator returned values from {scores.min():.3g} to {scores.max():.3g}, "
-            "not probabilities. If it ends without a sigmoid, pass outputs='logits'."
+            "not probabilities: end it with a sigmoid."
         )
-    return float(np.mean(scores > threshold))
+    return float(np.mean(scores > 0.5))

@@ -1,16 +1,10 @@
 """Image-to-image translation measures: pix2pix (notebook 11) and CycleGAN (notebook 12).
 
-- :func:`paired_l1`: mean absolute pixel error between outputs and their targets
-  (pix2pix on held-out pairs; 0 = perfect, on the [0, 1] pixel scale).
-- :func:`colour_mask` and :func:`mask_iou`: the shape overlap of two images, read through
-  colour masks: a pixel belongs to the mask when the asked-for colour is the nearest of the
-  palette's colours (white background, violet circles, green rectangles by default). The IoU
-  of the output's green mask and the target's green mask says whether pix2pix drew the right
-  rectangle in the right place, whatever small colour errors it makes.
-- :func:`cycle_l1`: mean absolute error between originals and their round trips through
-  both CycleGAN generators (A -> B -> A).
-- :func:`translated_class_share`: the share of translated images that a judge assigns to the
-  target class (a translated circle must be judged a square).
+:func:`paired_l1` (outputs against targets) and :func:`cycle_l1` (A -> B -> A round trips)
+are mean absolute pixel errors; :func:`mask_iou` compares the green rectangles of outputs and
+targets through :func:`colour_mask`, whatever small colour errors they have;
+:func:`translated_class_share` is the share of translated images a judge assigns to the target
+class (a translated circle must be judged a square).
 
 Example:
     >>> import numpy as np
@@ -67,18 +61,9 @@ def cycle_l1(originals: Any, reconstructions: Any) -> float:
     return float(np.mean(np.abs(original_array - reconstruction_array), dtype=np.float64))
 
 
-def colour_mask(
-    images: Any,
-    colour: str = "green",
-    palette: dict[str, tuple[float, float, float]] | None = None,
-) -> np.ndarray:
-    """Return a boolean mask ``(n, height, width)``: pixels whose nearest palette colour is ``colour``.
-
-    Args:
-        images: RGB images ``(n, height, width, 3)`` in [0, 1].
-        colour: a name in ``palette``.
-        palette: name -> RGB; defaults to :data:`PALETTE` (white, violet, green). A pixel
-            exactly half-way between two colours (an anti-aliased edge) is not in the mask.
+def colour_mask(images: Any, colour: str = "green") -> np.ndarray:
+    """Return a boolean mask ``(n, height, width)`` of RGB images: the pixels whose nearest colour
+    of :data:`PALETTE` (white, violet, green) is ``colour`` (a pixel half-way between two is not).
 
     Example:
         >>> import numpy as np
@@ -89,13 +74,10 @@ def colour_mask(
     array = as_images(images, "images")
     if array.shape[-1] != 3:
         raise InputError(f"Colour masks need RGB images (3 channels); got {array.shape[-1]}.")
-    colours = dict(PALETTE if palette is None else palette)
-    if colour not in colours:
-        raise InputError(f"Unknown colour {colour!r}; the palette has {', '.join(colours)}.")
-    names = list(colours)
-    references = np.array([colours[name] for name in names], dtype=np.float32)
-    if references.ndim != 2 or references.shape[1] != 3:
-        raise InputError("palette must map names to RGB triples in [0, 1].")
+    if colour not in PALETTE:
+        raise InputError(f"Unknown colour {colour!r}; the palette has {', '.join(PALETTE)}.")
+    names = list(PALETTE)
+    references = np.array([PALETTE[name] for name in names], dtype=np.float32)
     red, green, blue = array[..., 0], array[..., 1], array[..., 2]
     distances = [(red - r) ** 2 + (green - g) ** 2 + (blue - b) ** 2 for r, g, b in references]
     target = names.index(colour)
